@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { LANGUAGES } from './domain/language';
+
+/**
+ * Every setting Chimba reads, in one zod schema. This is the only file that touches
+ * `process.env`; the rest of the code receives a typed, validated `Config`.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const number = (fallback: number, opts: { min?: number; max?: number; int?: boolean } = {}) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      const min = opts.min ?? -Infinity;
+      const max = opts.max ?? Infinity;
+      if (!Number.isFinite(n) || n < min || n > max || (opts.int && !Number.isInteger(n))) {
+        const range = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : '']
+          .filter(Boolean)
+          .join(' and ');
+        ctx.addIssue({ code: 'custom', message: `must be ${opts.int ? 'a whole number' : 'a number'} ${range}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (what: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), {
+    message: `must be an http(s) URL (${what})`,
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: number(3000, { min: 0, max: 65535, int: true }),
+  HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
+  PUBLIC_BASE_URL: url('the address Twilio and Telegram call, e.g. https://chimba.example.org'),
+  DATA_DIR: optionalString.transform((v) => path.resolve(v ?? './data')),
+  MONGODB_URI: optionalString.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
+    message: 'must start with mongodb:// or mongodb+srv://',
+  }),
+  EMBEDDED_SYNC: z.enum(['full', 'normal']).default('full'),
+  DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
+  DEFAULT_CURRENCY: optionalString
+    .transform((v) => (v ?? 'USD').toUpperCase())
+    .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be an ISO 4217 code such as CDF, TZS or USD' }),
+  TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
+    message: 'must look like AC followed by 32 hex digits',
+  }),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM_NUMBER: optionalString.refine((v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v), {
+    message: 'must be an E.164 number such as +15005550006',
+  }),
+  TWILIO_MESSAGING_SERVICE_SID: optionalString.refine((v) => v === undefined || /^MG[0-9a-fA-F]{32}$/.test(v), {
+    message: 'must look like MG followed by 32 hex digits',
+  }),
+  TWILIO_API_BASE: url('Twilio REST API base').transform((v) => (v ?? 'https://api.twilio.com').replace(/\/+$/, '')),
+  TWILIO_MPS: number(1, { min: 0.01, max: 1000 }),
+  SIMULATOR_ENABLED: optionalString,
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters long',
+  }),
+  PSEUDONYM_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters long',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMS_FOLD_GSM: bool(true),
+  SESSION_TIMEOUT_MINUTES: number(24 * 60, { min: 1, int: true }),
+  OUTBOX_MAX_ATTEMPTS: number(8, { min: 1, max: 100, int: true }),
+  SHUTDOWN_TIMEOUT_MS: number(10000, { min: 0, int: true }),
+});
+
+/** The validated settings the whole service runs on. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicBaseUrl?: string;
+  dataDir: string;
+  mongodbUri?: string;
+  embeddedSync: 'full' | 'normal';
+  defaultLanguage: (typeof LANGUAGES)[number];
+  defaultCurrency: string;
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    from?: string;
+    messagingServiceSid?: string;
+    apiBase: string;
+  };
+  /** Why the SMS channel is off, when it is. */
+  twilioOffReason?: string;
+  twilioMps: number;
+  simulatorEnabled: boolean;
+  adminToken?: string;
+  pseudonymSecret: string;
+  pseudonymSecretGenerated: boolean;
+  logLevel: string;
+  smsFoldGsm: boolean;
+  sessionTimeoutMinutes: number;
+  outboxMaxAttempts: number;
+  shutdownTimeoutMs: number;
+}
+
+/** A setting that is missing or wrong; the message names it and says what is expected. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
+    super(`Invalid setting ${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates settings from an environment (defaults to `process.env`). Throws `ConfigError`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = String(issue.path[0] ?? 'unknown');
+    const problem =
+      issue.code === 'invalid_value' ? `must be one of ${issue.values.join(', ')}` : issue.message;
+    throw new ConfigError(setting, problem);
+  }
+  const e = parsed.data;
+
+  const twilioKeys = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
+  const anyTwilio =
+    e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN || e.TWILIO_FROM_NUMBER || e.TWILIO_MESSAGING_SERVICE_SID;
+  let twilio: Config['twilio'];
+  let twilioOffReason: string | undefined;
+  if (anyTwilio) {
+    for (const k of twilioKeys) {
+      if (!e[k]) throw new ConfigError(k, 'is required when any TWILIO_* account setting is set');
+    }
+    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      throw new ConfigError('TWILIO_FROM_NUMBER', 'set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
+    }
+    if (!e.PUBLIC_BASE_URL) {
+      throw new ConfigError('PUBLIC_BASE_URL', 'is required for SMS: Twilio signatures are checked against it');
+    }
+    twilio = {
+      accountSid: e.TWILIO_ACCOUNT_SID!,
+      authToken: e.TWILIO_AUTH_TOKEN!,
+      from: e.TWILIO_FROM_NUMBER,
+      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      apiBase: e.TWILIO_API_BASE,
+    };
+  } else {
+    twilioOffReason = 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set';
+  }
+
+  let simulatorEnabled = e.NODE_ENV !== 'production';
+  if (e.SIMULATOR_ENABLED !== undefined) {
+    const parsedBool = bool(simulatorEnabled).safeParse(e.SIMULATOR_ENABLED);
+    if (!parsedBool.success) throw new ConfigError('SIMULATOR_ENABLED', 'must be true or false');
+    simulatorEnabled = parsedBool.data;
+  }
+
+  if (e.NODE_ENV === 'production' && !e.PSEUDONYM_SECRET) {
+    throw new ConfigError('PSEUDONYM_SECRET', 'is required in production (keyed pseudonyms in exports and logs)');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    dataDir: e.DATA_DIR,
+    mongodbUri: e.MONGODB_URI,
+    embeddedSync: e.EMBEDDED_SYNC,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    defaultCurrency: e.DEFAULT_CURRENCY,
+    twilio,
+    twilioOffReason,
+    twilioMps: e.TWILIO_MPS,
+    simulatorEnabled,
+    adminToken: e.ADMIN_TOKEN,
+    pseudonymSecret: e.PSEUDONYM_SECRET ?? randomSecret(),
+    pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
+    logLevel: e.LOG_LEVEL,
+    smsFoldGsm: e.SMS_FOLD_GSM,
+    sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function randomSecret(): string {
+  return randomBytes(32).toString('hex');
+}

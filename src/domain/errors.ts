@@ -1,0 +1,111 @@
+/**
+ * Typed errors. Every error the service raises on purpose carries a `code`, a
+ * `retryable` flag (may the same operation succeed later?) and the HTTP status the
+ * API answers with. Nothing matches on error messages.
+ */
+export abstract class ChimbaError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+  readonly status: number = 500;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input from outside (a webhook, an API call) is malformed. */
+export class BadRequest extends ChimbaError {
+  readonly code = 'bad_request';
+  readonly retryable = false;
+  override readonly status = 400;
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The caller did not prove who they are. */
+export class Unauthorized extends ChimbaError {
+  readonly code = 'unauthorized';
+  readonly retryable = false;
+  override readonly status = 401;
+}
+
+/** The caller is known but may not do this; also a webhook whose signature is wrong. */
+export class Forbidden extends ChimbaError {
+  readonly code = 'forbidden';
+  readonly retryable = false;
+  override readonly status = 403;
+}
+
+/** The thing asked for does not exist. */
+export class NotFound extends ChimbaError {
+  readonly code = 'not_found';
+  readonly retryable = false;
+  override readonly status = 404;
+}
+
+/** A unique index refused a write, on either storage engine. */
+export class DuplicateKey extends ChimbaError {
+  readonly code = 'duplicate_key';
+  readonly retryable = false;
+  override readonly status = 409;
+  constructor(
+    readonly collection: string,
+    readonly index: string,
+  ) {
+    super(`duplicate key in ${collection} (index ${index})`);
+  }
+}
+
+/** A document failed its schema's validation. */
+export class InvalidDocument extends ChimbaError {
+  readonly code = 'invalid_document';
+  readonly retryable = false;
+  override readonly status = 400;
+}
+
+/** The store cannot be reached or written right now. */
+export class StoreUnavailable extends ChimbaError {
+  readonly code = 'store_unavailable';
+  readonly retryable = true;
+  override readonly status = 503;
+}
+
+/** Sending failed before the provider answered (network, timeout, 5xx). */
+export class ConnectionFailed extends ChimbaError {
+  readonly code = 'connection_failed';
+  readonly retryable = true;
+}
+
+/** The provider asked us to slow down. `retryAfterMs` says for how long, when it said. */
+export class Throttled extends ChimbaError {
+  readonly code = 'throttled';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The person opted out at the provider (Twilio 21610, Telegram bot blocked). */
+export class ContactStopped extends ChimbaError {
+  readonly code = 'contact_stopped';
+  readonly retryable = false;
+}
+
+/** The provider refused the message for a reason that retrying will not fix. */
+export class FailedWithReason extends ChimbaError {
+  readonly code = 'failed';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}

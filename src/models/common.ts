@@ -1,0 +1,23 @@
+import { Schema, SchemaOptions } from 'mongoose';
+import { newId } from '../domain/ids';
+
+/** Options every Chimba schema shares: string ids, no mongoose version key, strict shape. */
+export const schemaOptions: SchemaOptions = { versionKey: false, strict: true, minimize: false };
+
+/** The `_id` path every document has: a random UUID string, identical on both engines. */
+export const idPath = { type: String, default: newId } as const;
+
+/** Channels people reach Chimba on. */
+export const CHANNELS = ['sms', 'telegram'] as const;
+/** A channel people reach Chimba on. */
+export type Channel = (typeof CHANNELS)[number];
+
+/** What carries a channel's messages: a real provider, or the simulator for trying Chimba. */
+export const TRANSPORTS = ['twilio', 'telegram', 'simulator'] as const;
+/** What carries a channel's messages. */
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** Makes a schema with the shared options. */
+export function makeSchema(definition: Record<string, unknown>): Schema {
+  return new Schema({ _id: idPath, ...definition }, schemaOptions);
+}

@@ -1,0 +1,24 @@
+import { makeSchema } from './common';
+
+/** Staff roles, from most to least powerful. */
+export const STAFF_ROLES = ['admin', 'staff', 'viewer'] as const;
+/** A staff role. */
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** An API bearer token, stored only as its SHA-256 hash. */
+export interface Credential {
+  _id: string;
+  tokenHash: string;
+  role: StaffRole;
+  name: string;
+  createdAt: Date;
+}
+
+/** Schema of `credentials`. */
+export const credentialSchema = makeSchema({
+  tokenHash: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
+  role: { type: String, enum: STAFF_ROLES, required: true },
+  name: { type: String, required: true },
+  createdAt: { type: Date, default: () => new Date() },
+});
+credentialSchema.index({ tokenHash: 1 }, { unique: true });

@@ -1,0 +1,42 @@
+import { Schema } from 'mongoose';
+import { Contact, contactSchema } from './contact';
+import { Credential, credentialSchema } from './credential';
+import { InboundMessage, inboundSchema } from './inbound';
+import { Lease, leaseSchema } from './lease';
+import { OutboundMessage, outboundSchema } from './outbound';
+import { Report, reportSchema } from './report';
+import { Session, sessionSchema } from './session';
+
+/** Document types by collection name. */
+export interface Documents {
+  contacts: Contact;
+  inbound: InboundMessage;
+  sessions: Session;
+  reports: Report;
+  outbound: OutboundMessage;
+  credentials: Credential;
+  leases: Lease;
+}
+
+/** Collection names. */
+export type CollectionName = keyof Documents;
+
+/** Every schema, by collection name: the one definition both storage engines use. */
+export const SCHEMAS: Record<CollectionName, Schema> = {
+  contacts: contactSchema,
+  inbound: inboundSchema,
+  sessions: sessionSchema,
+  reports: reportSchema,
+  outbound: outboundSchema,
+  credentials: credentialSchema,
+  leases: leaseSchema,
+};
+
+export * from './common';
+export * from './contact';
+export * from './credential';
+export * from './inbound';
+export * from './lease';
+export * from './outbound';
+export * from './report';
+export * from './session';

@@ -1,0 +1,65 @@
+import { CHANNELS, Channel, TRANSPORTS, Transport, makeSchema } from './common';
+
+/** Priorities of the outbox: a reply goes before an alert, an alert before bulk. */
+export const PRIORITY = { reply: 0, alert: 1, bulk: 2 } as const;
+
+/** States of an outgoing message. `dead` is a dead letter: it will not be tried again. */
+export const OUTBOUND_STATES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'] as const;
+/** A state of an outgoing message. */
+export type OutboundState = (typeof OUTBOUND_STATES)[number];
+
+/** An outgoing message: stored before any provider sees it, then claimed, sent and tracked. */
+export interface OutboundMessage {
+  _id: string;
+  channel: Channel;
+  transport: Transport;
+  to: string;
+  contactId?: string;
+  text: string;
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2' | 'text';
+  priority: number;
+  status: OutboundState;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  providerId?: string;
+  /** Unique when set: the same logical message is never queued twice. */
+  dedupeKey?: string;
+  inReplyTo?: string;
+  errorCode?: string;
+  errorReason?: string;
+  createdAt: Date;
+  sentAt?: Date;
+  deliveredAt?: Date;
+}
+
+/** Schema of `outbound`. */
+export const outboundSchema = makeSchema({
+  channel: { type: String, enum: CHANNELS, required: true },
+  transport: { type: String, enum: TRANSPORTS, required: true },
+  to: { type: String, required: true },
+  contactId: String,
+  text: { type: String, required: true, maxlength: 4096 },
+  segments: { type: Number, default: 1 },
+  encoding: { type: String, enum: ['GSM-7', 'UCS-2', 'text'], default: 'GSM-7' },
+  priority: { type: Number, default: 0, min: 0, max: 2 },
+  status: { type: String, enum: OUTBOUND_STATES, default: 'queued' },
+  attempts: { type: Number, default: 0 },
+  nextAttemptAt: { type: Date, default: () => new Date() },
+  leaseOwner: String,
+  leaseUntil: Date,
+  providerId: String,
+  dedupeKey: String,
+  inReplyTo: String,
+  errorCode: String,
+  errorReason: String,
+  createdAt: { type: Date, default: () => new Date() },
+  sentAt: Date,
+  deliveredAt: Date,
+});
+outboundSchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
+outboundSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true });
+outboundSchema.index({ providerId: 1 }, { sparse: true });
+outboundSchema.index({ inReplyTo: 1 }, { sparse: true });

@@ -1,0 +1,64 @@
+import { LANGUAGES } from '../domain/language';
+import { MINERALS, Mineral, UNITS, Unit } from '../domain/minerals';
+import { CHANNELS, Channel, makeSchema } from './common';
+
+/** Kinds of report a miner can send. */
+export const REPORT_KINDS = ['price', 'issue', 'incident'] as const;
+/** A kind of report. */
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** States staff move a report through. */
+export const REPORT_STATES = ['new', 'seen', 'in_progress', 'closed'] as const;
+
+/**
+ * A report: a price at the pit, an issue or a safety incident. An anonymous report
+ * has no `contactId` and no `sourceKey`: nothing in it leads back to the sender.
+ */
+export interface Report {
+  _id: string;
+  kind: ReportKind;
+  reference: string;
+  anonymous: boolean;
+  contactId?: string;
+  /** Idempotency key of the message that produced it (non-anonymous reports only). */
+  sourceKey?: string;
+  channel: Channel;
+  language?: string;
+  state: (typeof REPORT_STATES)[number];
+  // price
+  mineral?: Mineral;
+  amount?: number;
+  currency?: string;
+  unit?: Unit;
+  placeOfSale?: string;
+  // place (coarse)
+  site?: string;
+  region?: string;
+  country?: string;
+  createdAt: Date;
+}
+
+/** Schema of `reports`. */
+export const reportSchema = makeSchema({
+  kind: { type: String, enum: REPORT_KINDS, required: true },
+  reference: { type: String, required: true, match: /^[PRC]-[0-9A-Z]{5}$/ },
+  anonymous: { type: Boolean, default: false },
+  contactId: String,
+  sourceKey: String,
+  channel: { type: String, enum: CHANNELS, required: true },
+  language: { type: String, enum: LANGUAGES },
+  state: { type: String, enum: ['new', 'seen', 'in_progress', 'closed'], default: 'new' },
+  mineral: { type: String, enum: MINERALS },
+  amount: { type: Number, min: 0 },
+  currency: { type: String, match: /^[A-Z]{3}$/ },
+  unit: { type: String, enum: UNITS },
+  placeOfSale: { type: String, maxlength: 60 },
+  site: { type: String, maxlength: 60 },
+  region: { type: String, maxlength: 60 },
+  country: { type: String, maxlength: 2 },
+  createdAt: { type: Date, default: () => new Date() },
+});
+reportSchema.index({ reference: 1 }, { unique: true });
+reportSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
+reportSchema.index({ kind: 1, createdAt: -1 });
+reportSchema.index({ contactId: 1 }, { sparse: true });

@@ -1,0 +1,522 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Aggregator, Query } from 'mingo';
+import { update as applyModifier } from 'mingo/updater';
+import { Model, Mongoose, Schema } from 'mongoose';
+import { DuplicateKey, InvalidDocument, StoreUnavailable } from '../domain/errors';
+import { CollectionName, Documents, SCHEMAS } from '../models';
+import {
+  Collection,
+  Filter,
+  FindOneAndUpdateOptions,
+  FindOptions,
+  Pipeline,
+  Store,
+  Update,
+  UpdateResult,
+} from './types';
+import { clone, decodeDoc, encodeDoc } from './codec';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyDoc = { _id: string } & Record<string, any>;
+
+/** Settings of the embedded engine. */
+export interface EmbeddedOptions {
+  /** Folder for `chimba.sqlite`; created when missing. */
+  dir: string;
+  /** `full`: fsync on every commit (survives power loss); `normal`: survives a process crash. */
+  sync?: 'full' | 'normal';
+  /** How often TTL indexes are swept, like MongoDB's 60-second TTL monitor. */
+  ttlSweepMs?: number;
+}
+
+interface UniqueIndex {
+  name: string;
+  fields: string[];
+  sparse: boolean;
+  partial?: Query;
+  keys: Map<string, string>;
+}
+
+interface TtlIndex {
+  field: string;
+  seconds: number;
+}
+
+const PRIMITIVE = new Set(['string', 'number', 'boolean']);
+
+/** Values at a dotted path, following arrays (MongoDB multikey semantics); `[null]` when missing. */
+function valuesAt(doc: any, pathParts: string[]): unknown[] {
+  let current: unknown[] = [doc];
+  for (const part of pathParts) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (Array.isArray(v)) {
+        for (const item of v) if (item && typeof item === 'object') next.push((item as any)[part]);
+      } else if (v && typeof v === 'object') next.push((v as any)[part]);
+    }
+    current = next;
+  }
+  const flat: unknown[] = [];
+  for (const v of current) {
+    if (Array.isArray(v)) flat.push(...v);
+    else flat.push(v);
+  }
+  return flat.length ? flat.map((v) => (v === undefined ? null : v)) : [null];
+}
+
+function keyPart(v: unknown): string {
+  if (v instanceof Date) return `d:${v.toISOString()}`;
+  return JSON.stringify(v ?? null);
+}
+
+/** Index keys of a document for some fields: a cartesian product over multikey paths. */
+function indexKeys(doc: AnyDoc, fields: string[]): { keys: string[]; allMissing: boolean } {
+  let keys = [''];
+  let allMissing = true;
+  for (const f of fields) {
+    const vals = valuesAt(doc, f.split('.'));
+    if (vals.some((v) => v !== null)) allMissing = false;
+    const next: string[] = [];
+    for (const k of keys) for (const v of new Set(vals.map(keyPart))) next.push(k ? `${k}|${v}` : v);
+    keys = next;
+  }
+  return { keys, allMissing };
+}
+
+/** The MongoDB index name for a key spec: `{ a: 1, b: -1 }` → `a_1_b_-1`. */
+function indexName(spec: Record<string, unknown>): string {
+  return Object.entries(spec)
+    .map(([k, v]) => `${k}_${v}`)
+    .join('_');
+}
+
+function setPath(doc: any, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let o = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (o[parts[i]] === undefined || o[parts[i]] === null || typeof o[parts[i]] !== 'object') o[parts[i]] = {};
+    o = o[parts[i]];
+  }
+  o[parts[parts.length - 1]] = value;
+}
+
+/** The document an upsert starts from: the filter's equality conditions (as MongoDB does). */
+function seedFromFilter(filter: Filter): AnyDoc {
+  const seed: any = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith('$')) continue;
+    if (v && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === '$eq') setPath(seed, k, v.$eq);
+      else if (!keys.some((x) => x.startsWith('$'))) setPath(seed, k, v);
+    } else {
+      setPath(seed, k, v);
+    }
+  }
+  return seed;
+}
+
+function isOperatorUpdate(update: Update): boolean {
+  return Object.keys(update).some((k) => k.startsWith('$'));
+}
+
+/** Applies an update document to a copy of `doc`; `$setOnInsert` only when inserting. */
+function applyUpdate(doc: AnyDoc, update: Update, inserting: boolean): AnyDoc {
+  if (!isOperatorUpdate(update)) return { ...clone(update), _id: doc._id };
+  const next = clone(doc);
+  const { $setOnInsert, ...rest } = update;
+  const modifier: Update = { ...rest };
+  if (inserting && $setOnInsert) modifier.$set = { ...$setOnInsert, ...(modifier.$set ?? {}) };
+  if (Object.keys(modifier).length) applyModifier(next, modifier as any, undefined, undefined, { cloneMode: 'deep' });
+  return next;
+}
+
+function storeError(err: unknown): never {
+  if (err instanceof DuplicateKey || err instanceof InvalidDocument) throw err;
+  throw new StoreUnavailable(`embedded store write failed: ${(err as Error).message}`, { cause: err });
+}
+
+class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
+  private docs = new Map<string, T>();
+  private uniques: UniqueIndex[] = [];
+  /** Equality lookups on the first field of every index: value key → ids. */
+  private lookups = new Map<string, Map<string, Set<string>>>();
+  readonly ttl: TtlIndex[] = [];
+  private upsertStmt: Database.Statement;
+  private deleteStmt: Database.Statement;
+
+  constructor(
+    readonly name: CollectionName,
+    private db: Database.Database,
+    private model: Model<any>,
+    schema: Schema,
+    private resolve: (name: string) => AnyDoc[],
+  ) {
+    const table = `c_${name}`;
+    db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    this.upsertStmt = db.prepare(`INSERT OR REPLACE INTO "${table}" (id, doc) VALUES (?, ?)`);
+    this.deleteStmt = db.prepare(`DELETE FROM "${table}" WHERE id = ?`);
+    for (const [spec, opts] of schema.indexes() as [Record<string, unknown>, Record<string, any>][]) {
+      const fields = Object.keys(spec);
+      if (opts.unique) {
+        this.uniques.push({
+          name: opts.name ?? indexName(spec),
+          fields,
+          sparse: !!opts.sparse,
+          partial: opts.partialFilterExpression ? new Query(opts.partialFilterExpression) : undefined,
+          keys: new Map(),
+        });
+      }
+      if (typeof opts.expireAfterSeconds === 'number') {
+        this.ttl.push({ field: fields[0], seconds: opts.expireAfterSeconds });
+      }
+      if (!this.lookups.has(fields[0])) this.lookups.set(fields[0], new Map());
+    }
+    this.uniques.unshift({ name: '_id_', fields: ['_id'], sparse: false, keys: new Map() });
+    this.lookups.set('_id', new Map());
+    for (const row of db.prepare(`SELECT doc FROM "${table}"`).iterate() as Iterable<{ doc: string }>) {
+      const doc = decodeDoc(row.doc) as T;
+      this.docs.set(doc._id, doc);
+      this.index(undefined, doc);
+    }
+  }
+
+  // ---- validation and indexes -------------------------------------------------
+
+  private validate(raw: any): T {
+    const d = new this.model(raw);
+    const err = d.validateSync();
+    if (err) throw new InvalidDocument(`${this.name}: ${err.message}`);
+    return d.toObject({ versionKey: false, minimize: false, depopulate: true }) as T;
+  }
+
+  private checkUnique(doc: T): void {
+    for (const u of this.uniques) {
+      if (u.partial && !u.partial.test(doc)) continue;
+      const { keys, allMissing } = indexKeys(doc, u.fields);
+      if (u.sparse && allMissing) continue;
+      for (const k of keys) {
+        const owner = u.keys.get(k);
+        if (owner !== undefined && owner !== doc._id) throw new DuplicateKey(this.name, u.name);
+      }
+    }
+  }
+
+  private index(before: T | undefined, after: T | undefined): void {
+    for (const u of this.uniques) {
+      if (before && (!u.partial || u.partial.test(before))) {
+        const { keys, allMissing } = indexKeys(before, u.fields);
+        if (!(u.sparse && allMissing)) for (const k of keys) if (u.keys.get(k) === before._id) u.keys.delete(k);
+      }
+      if (after && (!u.partial || u.partial.test(after))) {
+        const { keys, allMissing } = indexKeys(after, u.fields);
+        if (!(u.sparse && allMissing)) for (const k of keys) u.keys.set(k, after._id);
+      }
+    }
+    for (const [field, map] of this.lookups) {
+      const parts = field.split('.');
+      if (before) {
+        for (const v of valuesAt(before, parts)) {
+          const set = map.get(keyPart(v));
+          set?.delete(before._id);
+          if (set && set.size === 0) map.delete(keyPart(v));
+        }
+      }
+      if (after) {
+        for (const v of valuesAt(after, parts)) {
+          const k = keyPart(v);
+          let set = map.get(k);
+          if (!set) map.set(k, (set = new Set()));
+          set.add(after._id);
+        }
+      }
+    }
+  }
+
+  /** Candidate documents for a filter: narrowed by an equality lookup when one applies. */
+  private candidates(filter: Filter): T[] {
+    let best: Set<string> | undefined;
+    for (const [field, cond] of Object.entries(filter)) {
+      const map = this.lookups.get(field);
+      if (!map) continue;
+      let values: unknown[] | undefined;
+      if (PRIMITIVE.has(typeof cond) || cond instanceof Date) values = [cond];
+      else if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
+        const keys = Object.keys(cond);
+        if (keys.length === 1 && keys[0] === '$eq' && (PRIMITIVE.has(typeof cond.$eq) || cond.$eq instanceof Date))
+          values = [cond.$eq];
+        else if (
+          keys.length === 1 &&
+          keys[0] === '$in' &&
+          Array.isArray(cond.$in) &&
+          cond.$in.every((v: unknown) => PRIMITIVE.has(typeof v))
+        )
+          values = cond.$in;
+      }
+      if (!values) continue;
+      const ids = new Set<string>();
+      for (const v of values) for (const id of map.get(keyPart(v)) ?? []) ids.add(id);
+      if (!best || ids.size < best.size) best = ids;
+    }
+    if (!best) return [...this.docs.values()];
+    const out: T[] = [];
+    for (const id of best) {
+      const d = this.docs.get(id);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  private select(filter: Filter, options: FindOptions = {}): T[] {
+    const query = new Query(filter);
+    const cursor = query.find(this.candidates(filter), options.projection as any);
+    if (options.sort) cursor.sort(options.sort);
+    if (options.skip) cursor.skip(options.skip);
+    if (options.limit) cursor.limit(options.limit);
+    return cursor.all() as T[];
+  }
+
+  // ---- writes ------------------------------------------------------------------
+
+  /** Writes a batch of changes durably, then applies them to memory. */
+  private commit(changes: { before?: T; after?: T }[]): void {
+    try {
+      this.db.transaction(() => {
+        for (const c of changes) {
+          if (c.after) this.upsertStmt.run(c.after._id, encodeDoc(c.after));
+          else if (c.before) this.deleteStmt.run(c.before._id);
+        }
+      })();
+    } catch (err) {
+      storeError(err);
+    }
+    for (const c of changes) {
+      this.index(c.before, c.after);
+      if (c.after) this.docs.set(c.after._id, c.after);
+      else if (c.before) this.docs.delete(c.before._id);
+    }
+  }
+
+  private prepareInsert(raw: Partial<T>): T {
+    const doc = this.validate(raw);
+    if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
+    this.checkUnique(doc);
+    return doc;
+  }
+
+  async insertOne(raw: Partial<T>): Promise<T> {
+    const doc = this.prepareInsert(raw);
+    this.commit([{ after: doc }]);
+    return clone(doc);
+  }
+
+  async insertMany(raws: Partial<T>[]): Promise<number> {
+    const changes: { after: T }[] = [];
+    const batchIndex = new Map<string, string>();
+    let failure: unknown;
+    for (const raw of raws) {
+      try {
+        const doc = this.prepareInsert(raw);
+        for (const u of this.uniques) {
+          const { keys, allMissing } = indexKeys(doc, u.fields);
+          if (u.sparse && allMissing) continue;
+          for (const k of keys) {
+            const key = `${u.name}#${k}`;
+            if (batchIndex.has(key)) throw new DuplicateKey(this.name, u.name);
+            batchIndex.set(key, doc._id);
+          }
+        }
+        changes.push({ after: doc });
+      } catch (err) {
+        failure = err;
+        break;
+      }
+    }
+    if (changes.length) this.commit(changes);
+    if (failure) throw failure;
+    return changes.length;
+  }
+
+  async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
+    const [doc] = this.select(filter, { ...options, limit: 1 });
+    return doc ? clone(doc) : null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return clone(this.select(filter, options));
+  }
+
+  async countDocuments(filter: Filter = {}): Promise<number> {
+    if (Object.keys(filter).length === 0) return this.docs.size;
+    const q = new Query(filter);
+    let n = 0;
+    for (const d of this.candidates(filter)) if (q.test(d)) n++;
+    return n;
+  }
+
+  private updated(before: T, update: Update): T {
+    const next = this.validate(applyUpdate(before, update, false));
+    if (next._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+    this.checkUnique(next);
+    return next;
+  }
+
+  private upserted(filter: Filter, update: Update): T {
+    const seed = seedFromFilter(filter);
+    const doc = this.validate(applyUpdate(seed as T, update, true));
+    if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
+    this.checkUnique(doc);
+    return doc;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const [before] = this.select(filter, { limit: 1 });
+    if (!before) {
+      if (!options.upsert) return { matched: 0, modified: 0 };
+      const doc = this.upserted(filter, update);
+      this.commit([{ after: doc }]);
+      return { matched: 0, modified: 0, upsertedId: doc._id };
+    }
+    const after = this.updated(before, update);
+    if (encodeDoc(after) === encodeDoc(before)) return { matched: 1, modified: 0 };
+    this.commit([{ before, after }]);
+    return { matched: 1, modified: 1 };
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    const matches = this.select(filter);
+    const changes: { before: T; after: T }[] = [];
+    for (const before of matches) {
+      const after = this.updated(before, update);
+      if (encodeDoc(after) !== encodeDoc(before)) changes.push({ before, after });
+    }
+    if (changes.length) this.commit(changes);
+    return { matched: matches.length, modified: changes.length };
+  }
+
+  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+    const [before] = this.select(filter, { sort: options.sort, limit: 1 });
+    let result: T | null;
+    if (!before) {
+      if (!options.upsert) return null;
+      const doc = this.upserted(filter, update);
+      this.commit([{ after: doc }]);
+      result = options.returnDocument === 'before' ? null : doc;
+    } else {
+      const after = this.updated(before, update);
+      this.commit([{ before, after }]);
+      result = options.returnDocument === 'before' ? before : after;
+    }
+    if (result && options.projection) {
+      return (new Query({}).find([result], options.projection as any).all()[0] as T) ?? null;
+    }
+    return result ? clone(result) : null;
+  }
+
+  async deleteOne(filter: Filter): Promise<number> {
+    const [before] = this.select(filter, { limit: 1 });
+    if (!before) return 0;
+    this.commit([{ before }]);
+    return 1;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const matches = this.select(filter);
+    if (matches.length) this.commit(matches.map((before) => ({ before })));
+    return matches.length;
+  }
+
+  async aggregate<R = any>(pipeline: Pipeline): Promise<R[]> {
+    const first = pipeline[0];
+    const input = first && first.$match ? this.candidates(first.$match) : [...this.docs.values()];
+    const agg = new Aggregator(pipeline, { collectionResolver: this.resolve } as any);
+    return clone(agg.run(input)) as R[];
+  }
+
+  /** All documents, uncopied: for `$lookup` from another collection of the same store. */
+  raw(): AnyDoc[] {
+    return [...this.docs.values()];
+  }
+
+  /** Deletes documents whose TTL has passed. */
+  sweep(now: Date): number {
+    let removed = 0;
+    for (const { field, seconds } of this.ttl) {
+      const expired: T[] = [];
+      for (const d of this.docs.values()) {
+        const v = d[field];
+        if (v instanceof Date && v.getTime() + seconds * 1000 <= now.getTime()) expired.push(d);
+      }
+      if (expired.length) this.commit(expired.map((before) => ({ before })));
+      removed += expired.length;
+    }
+    return removed;
+  }
+}
+
+/**
+ * The embedded engine: documents durably in SQLite (WAL, one transaction per write),
+ * queried, updated and aggregated with mingo, which implements MongoDB's semantics in JS.
+ * One process owns a data folder at a time (SQLite exclusive locking).
+ */
+export class EmbeddedStore implements Store {
+  readonly engine = 'embedded' as const;
+  private db: Database.Database;
+  private mongoose = new Mongoose();
+  private collections = new Map<CollectionName, EmbeddedCollection<any>>();
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(private options: EmbeddedOptions) {
+    fs.mkdirSync(options.dir, { recursive: true });
+    const file = path.join(options.dir, 'chimba.sqlite');
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    } catch (err) {
+      const busy = (err as { code?: string }).code === 'SQLITE_BUSY';
+      throw new StoreUnavailable(
+        busy
+          ? `the data folder ${options.dir} is in use by another Chimba process`
+          : `cannot open the embedded store in ${options.dir}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    const resolve = (name: string) => this.collections.get(name as CollectionName)?.raw() ?? [];
+    for (const [name, schema] of Object.entries(SCHEMAS) as [CollectionName, Schema][]) {
+      const model = this.mongoose.model(name, schema, name);
+      this.collections.set(name, new EmbeddedCollection(name, this.db, model, schema, resolve));
+    }
+    const every = options.ttlSweepMs ?? 60_000;
+    this.sweepTimer = setInterval(() => this.sweepExpired(), every);
+    this.sweepTimer.unref();
+  }
+
+  collection<K extends CollectionName>(name: K): Collection<Documents[K]> {
+    return this.collections.get(name)! as unknown as Collection<Documents[K]>;
+  }
+
+  /** Removes every document whose TTL index says it has expired; returns how many. */
+  sweepExpired(now = new Date()): number {
+    let n = 0;
+    for (const c of this.collections.values()) if (c.ttl.length) n += c.sweep(now);
+    return n;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (err) {
+      throw new StoreUnavailable('embedded store does not answer', { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,67 @@
+import { CollectionName, Documents } from '../models';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** A MongoDB filter document (`{ status: 'queued', nextAttemptAt: { $lte: now } }`). */
+export type Filter = Record<string, any>;
+/** A MongoDB update document with operators (`{ $set: …, $inc: … }`). */
+export type Update = Record<string, any>;
+/** A MongoDB aggregation pipeline. */
+export type Pipeline = Record<string, any>[];
+/** A sort specification, in key order. */
+export type Sort = Record<string, 1 | -1>;
+
+/** Options of `find` and `findOne`. */
+export interface FindOptions {
+  sort?: Sort;
+  limit?: number;
+  skip?: number;
+  projection?: Record<string, 0 | 1>;
+}
+
+/** Options of `findOneAndUpdate`. */
+export interface FindOneAndUpdateOptions {
+  sort?: Sort;
+  upsert?: boolean;
+  /** Which version to return; `after` (the updated document) by default. */
+  returnDocument?: 'before' | 'after';
+  projection?: Record<string, 0 | 1>;
+}
+
+/** What an update did. */
+export interface UpdateResult {
+  matched: number;
+  modified: number;
+  upsertedId?: string;
+}
+
+/**
+ * One collection, with MongoDB semantics on either engine. Repositories are written
+ * once against this interface with MongoDB filter, update and pipeline documents.
+ */
+export interface Collection<T extends { _id: string }> {
+  readonly name: CollectionName;
+  /** Validates against the schema, applies defaults, inserts; `DuplicateKey` on a unique clash. */
+  insertOne(doc: Partial<T>): Promise<T>;
+  /** Inserts in order; stops at the first failure (documents before it stay inserted). */
+  insertMany(docs: Partial<T>[]): Promise<number>;
+  findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  countDocuments(filter?: Filter): Promise<number>;
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  updateMany(filter: Filter, update: Update): Promise<UpdateResult>;
+  /** Atomic read-modify-write of one document: the basis of claims and counters. */
+  findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
+  deleteOne(filter: Filter): Promise<number>;
+  deleteMany(filter: Filter): Promise<number>;
+  aggregate<R = any>(pipeline: Pipeline): Promise<R[]>;
+}
+
+/** The store: one collection per model, on the engine the settings chose. */
+export interface Store {
+  readonly engine: 'embedded' | 'mongo';
+  collection<K extends CollectionName>(name: K): Collection<Documents[K]>;
+  /** Resolves when the store answers; rejects with `StoreUnavailable` otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,246 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { DuplicateKey, InvalidDocument } from '../../src/domain/errors';
+import { EmbeddedStore, Store } from '../../src/store';
+import { engines, tempDir } from '../helpers/engines';
+
+const now = new Date('2026-11-27T06:00:00Z');
+
+function outbound(over: Record<string, unknown> = {}) {
+  return { channel: 'sms', transport: 'twilio', to: '+243990000001', text: 'hello', ...over };
+}
+
+for (const engine of engines()) {
+  const d = engine.available ? describe : describe.skip;
+  if (!engine.available) {
+    test.skip(`${engine.name} engine: ${engine.why}`, () => undefined);
+    // Say it plainly in the log too, so a green run never hides an untested engine.
+    console.warn(`SKIPPED store contract on ${engine.name}: ${engine.why}`);
+  }
+
+  d(`store contract on the ${engine.name} engine`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await engine.open());
+    });
+    afterEach(async () => cleanup());
+
+    test('inserted documents get defaults and come back by filter, sorted, limited and projected', async () => {
+      const out = store.collection('outbound');
+      await out.insertOne(outbound({ text: 'b', priority: 2 }));
+      await out.insertOne(outbound({ text: 'a', priority: 0 }));
+      await out.insertOne(outbound({ text: 'c', priority: 1, to: '+255700000001' }));
+      const all = await out.find({}, { sort: { priority: 1 } });
+      expect(all.map((m) => m.text)).toEqual(['a', 'c', 'b']);
+      expect(all[0].status).toBe('queued');
+      expect(all[0].attempts).toBe(0);
+      expect(typeof all[0]._id).toBe('string');
+      expect(all[0].createdAt).toBeInstanceOf(Date);
+
+      const two = await out.find({ to: '+243990000001' }, { sort: { text: -1 }, limit: 1, projection: { text: 1 } });
+      expect(two).toEqual([{ _id: expect.any(String), text: 'b' }]);
+      expect(await out.countDocuments({ priority: { $gte: 1 } })).toBe(2);
+    });
+
+    test('a document that breaks its schema is refused with InvalidDocument', async () => {
+      await expect(store.collection('outbound').insertOne({ channel: 'pigeon' } as never)).rejects.toBeInstanceOf(
+        InvalidDocument,
+      );
+      expect(await store.collection('outbound').countDocuments()).toBe(0);
+    });
+
+    test('update operators $set $inc $push $addToSet $unset change exactly what they name', async () => {
+      const contacts = store.collection('contacts');
+      const c = await contacts.insertOne({ site: 'Kamituga', region: 'Sud-Kivu', minerals: ['gold'] });
+      const r = await contacts.updateOne(
+        { _id: c._id },
+        { $set: { role: 'miner' }, $push: { minerals: 'tin' }, $unset: { region: '' } },
+      );
+      expect(r).toMatchObject({ matched: 1, modified: 1 });
+      await contacts.updateOne({ _id: c._id }, { $addToSet: { minerals: 'gold' } });
+      await contacts.updateOne({ _id: c._id }, { $addToSet: { minerals: 'coltan' } });
+      const out = store.collection('outbound');
+      const m = await out.insertOne(outbound());
+      await out.updateOne({ _id: m._id }, { $inc: { attempts: 2 } });
+      await out.updateOne({ _id: m._id }, { $inc: { attempts: 1 } });
+
+      const after = await contacts.findOne({ _id: c._id });
+      expect(after).toMatchObject({ role: 'miner', site: 'Kamituga', minerals: ['gold', 'tin', 'coltan'] });
+      expect(after).not.toHaveProperty('region');
+      expect((await out.findOne({ _id: m._id }))!.attempts).toBe(3);
+    });
+
+    test('an update that breaks the schema is refused and changes nothing', async () => {
+      const out = store.collection('outbound');
+      const m = await out.insertOne(outbound());
+      await expect(out.updateOne({ _id: m._id }, { $set: { status: 'lost' } })).rejects.toBeInstanceOf(InvalidDocument);
+      expect((await out.findOne({ _id: m._id }))!.status).toBe('queued');
+    });
+
+    test('upserts insert from the filter when nothing matches, and update when something does', async () => {
+      const leases = store.collection('leases');
+      const first = await leases.updateOne(
+        { _id: 'digest' },
+        { $set: { owner: 'a', until: now } },
+        { upsert: true },
+      );
+      expect(first.upsertedId).toBe('digest');
+      const second = await leases.updateOne({ _id: 'digest' }, { $set: { owner: 'b' } }, { upsert: true });
+      expect(second).toMatchObject({ matched: 1, modified: 1 });
+      expect(await leases.find({})).toEqual([{ _id: 'digest', owner: 'b', until: now }]);
+
+      const viaFind = await store
+        .collection('contacts')
+        .findOneAndUpdate(
+          { 'addresses.key': 'sms:+243990000009' },
+          { $setOnInsert: { addresses: [{ key: 'sms:+243990000009', channel: 'sms', value: '+243990000009', transport: 'twilio' }] }, $set: { lastSeenAt: now } },
+          { upsert: true },
+        );
+      expect(viaFind!.addresses[0].value).toBe('+243990000009');
+      expect(viaFind!.optedOut).toBe(false);
+    });
+
+    test('deleteOne and deleteMany remove what matches and say how many', async () => {
+      const out = store.collection('outbound');
+      await out.insertMany([outbound({ priority: 2 }), outbound({ priority: 2 }), outbound({ priority: 0 })]);
+      expect(await out.deleteOne({ priority: 2 })).toBe(1);
+      expect(await out.deleteMany({ priority: { $in: [0, 2] } })).toBe(2);
+      expect(await out.countDocuments()).toBe(0);
+    });
+
+    test('a unique index violation is one typed error, DuplicateKey, and the first document stays', async () => {
+      const contacts = store.collection('contacts');
+      const addr = { key: 'sms:+243990000001', channel: 'sms', value: '+243990000001', transport: 'twilio' } as const;
+      await contacts.insertOne({ addresses: [addr], site: 'first' });
+      const err = await contacts.insertOne({ addresses: [addr], site: 'second' }).catch((e) => e);
+      expect(err).toBeInstanceOf(DuplicateKey);
+      expect(err.retryable).toBe(false);
+      const other = await contacts.insertOne({ addresses: [{ ...addr, key: 'sms:+2', value: '+2' }] });
+      await expect(contacts.updateOne({ _id: other._id }, { $push: { addresses: addr } })).rejects.toBeInstanceOf(
+        DuplicateKey,
+      );
+      expect(await contacts.find({ 'addresses.key': addr.key })).toHaveLength(1);
+      // sparse unique: many documents without the key are fine
+      await store.collection('outbound').insertMany([outbound(), outbound()]);
+      await store.collection('outbound').insertOne(outbound({ dedupeKey: 'b1:c1' }));
+      await expect(store.collection('outbound').insertOne(outbound({ dedupeKey: 'b1:c1' }))).rejects.toBeInstanceOf(
+        DuplicateKey,
+      );
+    });
+
+    test(
+      'TTL indexes expire documents',
+      async () => {
+        const sessions = store.collection('sessions');
+        const base = { flowId: 'price', flowVersion: 1, stepId: 'mineral', answers: {} };
+        await sessions.insertOne({ _id: 'old', ...base, expiresAt: new Date(Date.now() - 1000) });
+        await sessions.insertOne({ _id: 'fresh', ...base, expiresAt: new Date(Date.now() + 3_600_000) });
+        const deadline = Date.now() + (engine.name === 'mongo' ? 120_000 : 5_000);
+        while (Date.now() < deadline && (await sessions.findOne({ _id: 'old' }))) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect((await sessions.find({})).map((s) => s._id)).toEqual(['fresh']);
+      },
+      engine.name === 'mongo' ? 130_000 : 10_000,
+    );
+
+    test('findOneAndUpdate claims are atomic: 50 concurrent claimers never get the same document', async () => {
+      const out = store.collection('outbound');
+      await out.insertMany(Array.from({ length: 30 }, (_, i) => outbound({ text: `m${i}` })));
+      const claims = await Promise.all(
+        Array.from({ length: 50 }, (_, w) =>
+          out.findOneAndUpdate(
+            { status: 'queued' },
+            { $set: { status: 'sending', leaseOwner: `w${w}` } },
+            { sort: { createdAt: 1 } },
+          ),
+        ),
+      );
+      const got = claims.filter(Boolean).map((c) => c!._id);
+      expect(got).toHaveLength(30);
+      expect(new Set(got).size).toBe(30);
+      expect(await out.countDocuments({ status: 'queued' })).toBe(0);
+    });
+
+    test('aggregation $match $group ($sum $avg $min $max $median) $sort $project $dateTrunc gives the expected numbers', async () => {
+      const reports = store.collection('reports');
+      const rows: [string, number, string][] = [
+        ['gold', 250000, '2026-11-23T08:00:00Z'], // week of Sun 22 Nov
+        ['gold', 260000, '2026-11-24T08:00:00Z'],
+        ['gold', 300000, '2026-11-25T08:00:00Z'],
+        ['gold', 240000, '2026-11-17T08:00:00Z'], // week of Sun 15 Nov
+        ['tin', 30000, '2026-11-24T08:00:00Z'],
+      ];
+      let i = 0;
+      for (const [mineral, amount, at] of rows) {
+        await reports.insertOne({
+          kind: 'price',
+          reference: `P-AAAA${'23456'[i++]}`,
+          channel: 'sms',
+          mineral: mineral as 'gold',
+          amount,
+          currency: 'CDF',
+          unit: 'g',
+          createdAt: new Date(at),
+        });
+      }
+      const result = await reports.aggregate([
+        { $match: { kind: 'price', mineral: 'gold' } },
+        { $group: {
+            _id: { $dateTrunc: { date: '$createdAt', unit: 'week' } },
+            n: { $sum: 1 },
+            avg: { $avg: '$amount' },
+            min: { $min: '$amount' },
+            max: { $max: '$amount' },
+            median: { $median: { input: '$amount', method: 'approximate' } },
+        } },
+        { $sort: { _id: 1 } },
+        { $project: { _id: 0, week: '$_id', n: 1, avg: 1, min: 1, max: 1, median: 1 } },
+      ]);
+      expect(result).toEqual([
+        { week: new Date('2026-11-15T00:00:00Z'), n: 1, avg: 240000, min: 240000, max: 240000, median: 240000 },
+        { week: new Date('2026-11-22T00:00:00Z'), n: 3, avg: 270000, min: 250000, max: 300000, median: 260000 },
+      ]);
+    });
+  });
+}
+
+describe('embedded engine durability', () => {
+  test('a write that was acknowledged survives the process being killed with SIGKILL', async () => {
+    const tmp = tempDir();
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(__dirname, 'writer.fixture.ts'), tmp.dir],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const acked: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buf += chunk.toString();
+          const lines = buf.split('\n');
+          buf = lines.pop()!;
+          for (const l of lines) if (l.startsWith('ack ')) acked.push(l.slice(4));
+          if (acked.length >= 200) {
+            child.kill('SIGKILL');
+          }
+        });
+        child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`exit ${signal}`))));
+        child.on('error', reject);
+      });
+      expect(acked.length).toBeGreaterThanOrEqual(200);
+      const store = new EmbeddedStore({ dir: tmp.dir });
+      try {
+        const ids = new Set((await store.collection('outbound').find({}, { projection: { _id: 1 } })).map((d) => d._id));
+        const lost = acked.filter((id) => !ids.has(id));
+        expect(lost).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      tmp.remove();
+    }
+  });
+});
