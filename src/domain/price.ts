@@ -129,9 +129,16 @@ export function parsePriceParts(text: string): PriceParts {
   return parts;
 }
 
-/** Formats an amount for a reply: grouped thousands, at most two decimals, no locale surprises. */
-export function formatAmount(n: number): string {
-  const [int, dec] = (Math.round(n * 100) / 100).toString().split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return dec ? `${grouped}.${dec}` : grouped;
+const NUMBER_LOCALES: Record<string, string> = { en: 'en-US', fr: 'fr-FR', sw: 'sw-TZ', es: 'es-ES', pt: 'pt-BR' };
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Formats an amount the way the reader writes numbers: `250,000` (en, sw), `250 000` (fr),
+ * `250.000` (es, pt); at most two decimals.
+ */
+export function formatAmount(n: number, lang = 'en'): string {
+  const locale = NUMBER_LOCALES[lang] ?? 'en-US';
+  let f = formatters.get(locale);
+  if (!f) formatters.set(locale, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: true })));
+  return f.format(n).replace(/[\u00a0\u202f]/g, ' ');
 }

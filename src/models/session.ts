@@ -1,17 +1,22 @@
 import { Schema } from 'mongoose';
 import { makeSchema } from './common';
 
-/** Where a contact is in a conversation: one session per contact, expiring when left idle. */
+/**
+ * Where a contact is in a conversation: one document per contact. It is written once
+ * per handled message, last, so `lastInboundId` tells whether a message was already applied.
+ */
 export interface Session {
   /** The contact's id: one session per contact. */
   _id: string;
-  flowId: string;
-  flowVersion: number;
-  stepId: string;
+  active: boolean;
+  flowId?: string;
+  flowVersion?: number;
+  stepId?: string;
   answers: Record<string, unknown>;
-  /** The inbound message that started the session, so effects can be keyed on it. */
-  startedBy?: string;
-  startedAt: Date;
+  /** Invalid answers in a row at the current step; the flow gives up after a few. */
+  invalid: number;
+  lastInboundId?: string;
+  startedAt?: Date;
   updatedAt: Date;
   expiresAt: Date;
 }
@@ -19,12 +24,14 @@ export interface Session {
 /** Schema of `sessions`. */
 export const sessionSchema = makeSchema({
   _id: { type: String, required: true },
-  flowId: { type: String, required: true },
-  flowVersion: { type: Number, required: true },
-  stepId: { type: String, required: true },
+  active: { type: Boolean, default: false },
+  flowId: String,
+  flowVersion: Number,
+  stepId: String,
   answers: { type: Schema.Types.Mixed, default: {} },
-  startedBy: String,
-  startedAt: { type: Date, default: () => new Date() },
+  invalid: { type: Number, default: 0 },
+  lastInboundId: String,
+  startedAt: Date,
   updatedAt: { type: Date, default: () => new Date() },
   expiresAt: { type: Date, required: true },
 });

@@ -9,6 +9,7 @@ import { CollectionName, Documents, SCHEMAS } from '../models';
 import {
   Collection,
   Filter,
+  NewDoc,
   FindOneAndUpdateOptions,
   FindOptions,
   Pipeline,
@@ -140,6 +141,7 @@ function storeError(err: unknown): never {
 
 class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   private docs = new Map<string, T>();
+  private writes: Promise<unknown> = Promise.resolve();
   private uniques: UniqueIndex[] = [];
   /** Equality lookups on the first field of every index: value key → ids. */
   private lookups = new Map<string, Map<string, Set<string>>>();
@@ -185,11 +187,24 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
 
   // ---- validation and indexes -------------------------------------------------
 
-  private validate(raw: any): T {
+  private async validate(raw: any): Promise<T> {
     const d = new this.model(raw);
-    const err = d.validateSync();
-    if (err) throw new InvalidDocument(`${this.name}: ${err.message}`);
+    try {
+      await d.validate();
+    } catch (err) {
+      throw new InvalidDocument(`${this.name}: ${(err as Error).message}`);
+    }
     return d.toObject({ versionKey: false, minimize: false, depopulate: true }) as T;
+  }
+
+  /**
+   * Runs a write alone: validation is asynchronous in mongoose, so writes queue one
+   * behind the other to keep read-check-commit atomic (what makes claims safe).
+   */
+  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   private checkUnique(doc: T): void {
@@ -299,26 +314,32 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     }
   }
 
-  private prepareInsert(raw: Partial<T>): T {
-    const doc = this.validate(raw);
+  private async prepareInsert(raw: NewDoc<T>): Promise<T> {
+    const doc = await this.validate(raw);
     if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
     this.checkUnique(doc);
     return doc;
   }
 
-  async insertOne(raw: Partial<T>): Promise<T> {
-    const doc = this.prepareInsert(raw);
-    this.commit([{ after: doc }]);
-    return clone(doc);
+  insertOne(raw: NewDoc<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const doc = await this.prepareInsert(raw);
+      this.commit([{ after: doc }]);
+      return clone(doc);
+    });
   }
 
-  async insertMany(raws: Partial<T>[]): Promise<number> {
+  insertMany(raws: NewDoc<T>[]): Promise<number> {
+    return this.exclusive(() => this.insertManyNow(raws));
+  }
+
+  private async insertManyNow(raws: NewDoc<T>[]): Promise<number> {
     const changes: { after: T }[] = [];
     const batchIndex = new Map<string, string>();
     let failure: unknown;
     for (const raw of raws) {
       try {
-        const doc = this.prepareInsert(raw);
+        const doc = await this.prepareInsert(raw);
         for (const u of this.uniques) {
           const { keys, allMissing } = indexKeys(doc, u.fields);
           if (u.sparse && allMissing) continue;
@@ -356,56 +377,66 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return n;
   }
 
-  private updated(before: T, update: Update): T {
-    const next = this.validate(applyUpdate(before, update, false));
+  private async updated(before: T, update: Update): Promise<T> {
+    const next = await this.validate(applyUpdate(before, update, false));
     if (next._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
     this.checkUnique(next);
     return next;
   }
 
-  private upserted(filter: Filter, update: Update): T {
+  private async upserted(filter: Filter, update: Update): Promise<T> {
     const seed = seedFromFilter(filter);
-    const doc = this.validate(applyUpdate(seed as T, update, true));
+    const doc = await this.validate(applyUpdate(seed as T, update, true));
     if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
     this.checkUnique(doc);
     return doc;
   }
 
-  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return this.exclusive(() => this.updateOneNow(filter, update, options));
+  }
+
+  private async updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): Promise<UpdateResult> {
     const [before] = this.select(filter, { limit: 1 });
     if (!before) {
       if (!options.upsert) return { matched: 0, modified: 0 };
-      const doc = this.upserted(filter, update);
+      const doc = await this.upserted(filter, update);
       this.commit([{ after: doc }]);
       return { matched: 0, modified: 0, upsertedId: doc._id };
     }
-    const after = this.updated(before, update);
+    const after = await this.updated(before, update);
     if (encodeDoc(after) === encodeDoc(before)) return { matched: 1, modified: 0 };
     this.commit([{ before, after }]);
     return { matched: 1, modified: 1 };
   }
 
-  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
-    const matches = this.select(filter);
-    const changes: { before: T; after: T }[] = [];
-    for (const before of matches) {
-      const after = this.updated(before, update);
-      if (encodeDoc(after) !== encodeDoc(before)) changes.push({ before, after });
-    }
-    if (changes.length) this.commit(changes);
-    return { matched: matches.length, modified: changes.length };
+  updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    return this.exclusive(async () => {
+      const matches = this.select(filter);
+      const changes: { before: T; after: T }[] = [];
+      for (const before of matches) {
+        const after = await this.updated(before, update);
+        if (encodeDoc(after) !== encodeDoc(before)) changes.push({ before, after });
+      }
+      if (changes.length) this.commit(changes);
+      return { matched: matches.length, modified: changes.length };
+    });
   }
 
-  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+  findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+    return this.exclusive(() => this.findOneAndUpdateNow(filter, update, options));
+  }
+
+  private async findOneAndUpdateNow(filter: Filter, update: Update, options: FindOneAndUpdateOptions): Promise<T | null> {
     const [before] = this.select(filter, { sort: options.sort, limit: 1 });
     let result: T | null;
     if (!before) {
       if (!options.upsert) return null;
-      const doc = this.upserted(filter, update);
+      const doc = await this.upserted(filter, update);
       this.commit([{ after: doc }]);
       result = options.returnDocument === 'before' ? null : doc;
     } else {
-      const after = this.updated(before, update);
+      const after = await this.updated(before, update);
       this.commit([{ before, after }]);
       result = options.returnDocument === 'before' ? before : after;
     }
@@ -415,17 +446,21 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return result ? clone(result) : null;
   }
 
-  async deleteOne(filter: Filter): Promise<number> {
-    const [before] = this.select(filter, { limit: 1 });
-    if (!before) return 0;
-    this.commit([{ before }]);
-    return 1;
+  deleteOne(filter: Filter): Promise<number> {
+    return this.exclusive(async () => {
+      const [before] = this.select(filter, { limit: 1 });
+      if (!before) return 0;
+      this.commit([{ before }]);
+      return 1;
+    });
   }
 
-  async deleteMany(filter: Filter): Promise<number> {
-    const matches = this.select(filter);
-    if (matches.length) this.commit(matches.map((before) => ({ before })));
-    return matches.length;
+  deleteMany(filter: Filter): Promise<number> {
+    return this.exclusive(async () => {
+      const matches = this.select(filter);
+      if (matches.length) this.commit(matches.map((before) => ({ before })));
+      return matches.length;
+    });
   }
 
   async aggregate<R = any>(pipeline: Pipeline): Promise<R[]> {
@@ -441,7 +476,11 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   }
 
   /** Deletes documents whose TTL has passed. */
-  sweep(now: Date): number {
+  sweep(now: Date): Promise<number> {
+    return this.exclusive(async () => this.sweepNow(now));
+  }
+
+  private sweepNow(now: Date): number {
     let removed = 0;
     for (const { field, seconds } of this.ttl) {
       const expired: T[] = [];
@@ -492,7 +531,7 @@ export class EmbeddedStore implements Store {
       this.collections.set(name, new EmbeddedCollection(name, this.db, model, schema, resolve));
     }
     const every = options.ttlSweepMs ?? 60_000;
-    this.sweepTimer = setInterval(() => this.sweepExpired(), every);
+    this.sweepTimer = setInterval(() => void this.sweepExpired().catch(() => undefined), every);
     this.sweepTimer.unref();
   }
 
@@ -501,9 +540,9 @@ export class EmbeddedStore implements Store {
   }
 
   /** Removes every document whose TTL index says it has expired; returns how many. */
-  sweepExpired(now = new Date()): number {
+  async sweepExpired(now = new Date()): Promise<number> {
     let n = 0;
-    for (const c of this.collections.values()) if (c.ttl.length) n += c.sweep(now);
+    for (const c of this.collections.values()) if (c.ttl.length) n += await c.sweep(now);
     return n;
   }
 

@@ -4,6 +4,7 @@ import { CollectionName, Documents, SCHEMAS } from '../models';
 import {
   Collection,
   Filter,
+  NewDoc,
   FindOneAndUpdateOptions,
   FindOptions,
   Pipeline,
@@ -45,14 +46,14 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     }
   }
 
-  insertOne(doc: Partial<T>): Promise<T> {
+  insertOne(doc: NewDoc<T>): Promise<T> {
     return this.run(async () => {
       const created = await this.model.create(doc);
       return created.toObject({ versionKey: false, minimize: false }) as T;
     });
   }
 
-  insertMany(docs: Partial<T>[]): Promise<number> {
+  insertMany(docs: NewDoc<T>[]): Promise<number> {
     return this.run(async () => (await this.model.insertMany(docs, { ordered: true, lean: false })).length);
   }
 

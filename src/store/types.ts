@@ -11,6 +11,9 @@ export type Pipeline = Record<string, any>[];
 /** A sort specification, in key order. */
 export type Sort = Record<string, 1 | -1>;
 
+/** A document as written by callers: any field may be left to its schema default. */
+export type NewDoc<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? (U extends object ? Partial<U>[] : U[]) : T[K] };
+
 /** Options of `find` and `findOne`. */
 export interface FindOptions {
   sort?: Sort;
@@ -42,9 +45,9 @@ export interface UpdateResult {
 export interface Collection<T extends { _id: string }> {
   readonly name: CollectionName;
   /** Validates against the schema, applies defaults, inserts; `DuplicateKey` on a unique clash. */
-  insertOne(doc: Partial<T>): Promise<T>;
+  insertOne(doc: NewDoc<T>): Promise<T>;
   /** Inserts in order; stops at the first failure (documents before it stay inserted). */
-  insertMany(docs: Partial<T>[]): Promise<number>;
+  insertMany(docs: NewDoc<T>[]): Promise<number>;
   findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   countDocuments(filter?: Filter): Promise<number>;

@@ -7,7 +7,7 @@ import { engines, tempDir } from '../helpers/engines';
 const now = new Date('2026-11-27T06:00:00Z');
 
 function outbound(over: Record<string, unknown> = {}) {
-  return { channel: 'sms', transport: 'twilio', to: '+243990000001', text: 'hello', ...over };
+  return { channel: 'sms' as const, transport: 'twilio' as const, to: '+243990000001', text: 'hello', ...over };
 }
 
 for (const engine of engines()) {
@@ -133,7 +133,7 @@ for (const engine of engines()) {
       'TTL indexes expire documents',
       async () => {
         const sessions = store.collection('sessions');
-        const base = { flowId: 'price', flowVersion: 1, stepId: 'mineral', answers: {} };
+        const base = { active: true, flowId: 'price', flowVersion: 1, stepId: 'mineral', answers: {} };
         await sessions.insertOne({ _id: 'old', ...base, expiresAt: new Date(Date.now() - 1000) });
         await sessions.insertOne({ _id: 'fresh', ...base, expiresAt: new Date(Date.now() + 3_600_000) });
         const deadline = Date.now() + (engine.name === 'mongo' ? 120_000 : 5_000);

@@ -1,0 +1,98 @@
+import express, { ErrorRequestHandler, Express } from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import { TwilioInboundSettings } from '../bots/twilio/inbound';
+import { ChimbaError } from '../domain/errors';
+import { Inbox } from '../flows/inbox';
+import { Logger } from '../log';
+import { Store } from '../store/types';
+import { adminRouter } from './admin';
+import { simulatorRouter } from './simulator';
+import { twilioRouter } from './webhooks';
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  store: Store;
+  inbox: Inbox;
+  log: Logger;
+  twilio?: TwilioInboundSettings;
+  twilioOffReason?: string;
+  simulatorEnabled: boolean;
+  pseudonymSecret: string;
+  /** False while shutting down: webhooks get 503 so providers retry elsewhere or later. */
+  accepting: () => boolean;
+}
+
+/** One error handler: typed errors answer their status; body parser errors are 400/413; the rest 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    void _next;
+    let status = 500;
+    let code = 'internal';
+    let message = 'internal error';
+    if (err instanceof ChimbaError) {
+      status = err.status;
+      code = err.code;
+      message = err.message;
+    } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.type) {
+      // body-parser: entity.parse.failed, entity.too.large, …
+      status = err.status;
+      code = String(err.type);
+      message = err.expose ? err.message : code;
+    }
+    if (status >= 500) log.error({ err, path: req.path }, 'request failed');
+    else log.info({ path: req.path, status, code }, 'request refused');
+    res.status(status).json({ error: { code, message } });
+  };
+}
+
+/** The express app: health, webhooks, simulator, staff API. */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.store.ping();
+      res.json({ ok: true, store: deps.store.engine });
+    } catch (err) {
+      res.status(503).json({ ok: false, store: deps.store.engine, error: (err as Error).message });
+    }
+  });
+
+  app.use(['/webhooks', '/simulator'], (_req, res, next) => {
+    if (deps.accepting()) return next();
+    res.status(503).set('Retry-After', '5').json({ error: { code: 'shutting_down', message: 'shutting down' } });
+  });
+
+  if (deps.twilio) {
+    app.use('/webhooks/twilio', twilioRouter(deps.twilio, deps.inbox, deps.store, deps.log));
+  } else {
+    app.use('/webhooks/twilio', (_req, res) => {
+      res.status(503).json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
+    });
+  }
+  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.store));
+  app.use('/api/v1', express.json({ limit: '256kb' }), adminRouter(deps.store, deps.pseudonymSecret));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}

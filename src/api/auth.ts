@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { NextFunction, Request, Response } from 'express';
+import { Forbidden, Unauthorized } from '../domain/errors';
+import { StaffRole } from '../models';
+import { Store } from '../store/types';
+
+/** SHA-256 of a bearer token, hex: the only form a token is stored in. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Who is calling the staff API. */
+export interface Staff {
+  id: string;
+  role: StaffRole;
+  name: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    staff?: Staff;
+  }
+}
+
+const RANK: Record<StaffRole, number> = { viewer: 0, staff: 1, admin: 2 };
+
+/** Stores the first admin credential from `ADMIN_TOKEN` (hashed), once. */
+export async function seedAdminToken(store: Store, token: string): Promise<void> {
+  const tokenHash = hashToken(token);
+  await store
+    .collection('credentials')
+    .updateOne({ tokenHash }, { $setOnInsert: { tokenHash, role: 'admin', name: 'ADMIN_TOKEN', createdAt: new Date() } }, { upsert: true });
+}
+
+/** Express middleware: requires `Authorization: Bearer <token>` of at least `role`. */
+export function requireRole(store: Store, role: StaffRole) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const header = req.headers.authorization ?? '';
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m) throw new Unauthorized('send Authorization: Bearer <token>');
+      const cred = await store.collection('credentials').findOne({ tokenHash: hashToken(m[1]) });
+      if (!cred) throw new Unauthorized('unknown token');
+      if (RANK[cred.role] < RANK[role]) throw new Forbidden(`needs the ${role} role`);
+      req.staff = { id: cred._id, role: cred.role, name: cred.name };
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

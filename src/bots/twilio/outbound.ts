@@ -1,0 +1,76 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import { ConnectionFailed, ContactStopped, FailedWithReason, Throttled } from '../../domain/errors';
+import { OutboundMessage } from '../../models';
+import { SendResult, Sender } from '../types';
+import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED } from './status';
+
+/** What the Twilio sender needs. */
+export interface TwilioOutboundSettings {
+  accountSid: string;
+  authToken: string;
+  from?: string;
+  messagingServiceSid?: string;
+  /** Base URL of the REST API; a local fake in tests and staging. */
+  apiBase: string;
+  /** Where Twilio posts delivery statuses; omitted when there is no public URL. */
+  statusCallback?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The official client's HTTP layer, pointed at `apiBase` instead of Twilio's hosts.
+ * Everything else (auth, form encoding, error objects) stays the library's own.
+ */
+type RequestOptions<T> = RequestClient.RequestOptions<T>;
+
+class RebasedRequestClient extends twilio.RequestClient {
+  constructor(
+    private base: string,
+    timeout: number,
+  ) {
+    super({ timeout, autoRetry: false });
+  }
+  override request<T>(opts: RequestOptions<T>) {
+    const u = new URL(opts.uri);
+    return super.request<T>({ ...opts, uri: this.base + u.pathname + u.search });
+  }
+}
+
+/** Sends SMS through Twilio's REST API with the official `twilio` library. */
+export class TwilioSender implements Sender {
+  readonly transport = 'twilio' as const;
+  private client: twilio.Twilio;
+
+  constructor(private settings: TwilioOutboundSettings) {
+    const httpClient = new RebasedRequestClient(settings.apiBase, settings.timeoutMs ?? 15_000);
+    this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      const created = await this.client.messages.create({
+        to: message.to,
+        body: message.text,
+        ...(this.settings.messagingServiceSid
+          ? { messagingServiceSid: this.settings.messagingServiceSid }
+          : { from: this.settings.from! }),
+        ...(this.settings.statusCallback ? { statusCallback: this.settings.statusCallback } : {}),
+      });
+      return { providerId: created.sid, status: TWILIO_STATUS[created.status] ?? 'sent' };
+    } catch (err) {
+      throw classifyTwilioError(err);
+    }
+  }
+}
+
+/** Turns what the twilio library threw into one of our typed errors. */
+export function classifyTwilioError(err: unknown): Error {
+  const e = err as { status?: number; code?: number | string; message?: string; headers?: Record<string, string> };
+  const message = e?.message ?? String(err);
+  if (typeof e?.status !== 'number') return new ConnectionFailed(`twilio: ${message}`, { cause: err });
+  if (String(e.code) === TWILIO_UNSUBSCRIBED) return new ContactStopped(`twilio ${e.code}: ${message}`);
+  if (e.status === 429) return new Throttled(`twilio 429: ${message}`);
+  if (e.status >= 500) return new ConnectionFailed(`twilio ${e.status}: ${message}`, { cause: err });
+  return new FailedWithReason(`twilio ${e.status}: ${message}`, String(e.code ?? e.status));
+}

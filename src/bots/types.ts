@@ -1,0 +1,51 @@
+import { Channel, OutboundMessage, OutboundState, Transport } from '../models';
+
+/** A message from a person, channel-neutral: what every adapter turns a provider payload into. */
+export interface IncomingMessage {
+  kind: 'message';
+  channel: Channel;
+  transport: Transport;
+  providerMessageId: string;
+  /** E.164 phone number on SMS, chat id on Telegram. */
+  address: string;
+  text: string;
+  receivedAt: Date;
+}
+
+/** A provider telling us what happened to a message we sent. */
+export interface StatusUpdate {
+  kind: 'status';
+  transport: Transport;
+  providerId: string;
+  status: OutboundState;
+  errorCode?: string;
+  /** The provider says the person opted out (Twilio 21610). */
+  optedOut?: boolean;
+  /** Address of the recipient, to find the contact when opting out. */
+  to?: string;
+}
+
+/** Something a provider told us that needs no processing (an unknown status, a typing event). */
+export interface Ignored {
+  kind: 'ignored';
+  reason: string;
+}
+
+/** What an inbound adapter returns. */
+export type ChannelEvent = IncomingMessage | StatusUpdate | Ignored;
+
+/** What a provider said when it accepted a message. */
+export interface SendResult {
+  providerId?: string;
+  status: OutboundState;
+}
+
+/**
+ * Sends one outgoing message through a provider. Throws the typed errors of
+ * `domain/errors`: `ConnectionFailed` and `Throttled` (retryable), `ContactStopped`,
+ * `FailedWithReason`.
+ */
+export interface Sender {
+  readonly transport: Transport;
+  send(message: OutboundMessage): Promise<SendResult>;
+}

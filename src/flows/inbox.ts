@@ -1,0 +1,62 @@
+import { IncomingMessage } from '../bots/types';
+import { Logger } from '../log';
+import { InboundMessage } from '../models';
+import { logInbound } from '../store/repos';
+import { Store } from '../store/types';
+import { FlowEngine } from './engine';
+
+/**
+ * Where every channel's messages enter: logged first (so a redelivery is harmless and
+ * nothing acknowledged is lost), then handed to the flow engine. A message whose
+ * handling failed stays `received` and is tried again by `retryPending`.
+ */
+export class Inbox {
+  constructor(
+    private store: Store,
+    private engine: FlowEngine,
+    private log: Logger,
+    private onReplies: () => void = () => undefined,
+  ) {}
+
+  /** Logs and processes one message; `duplicate` when the provider sent it before. */
+  async receive(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean }> {
+    const { inbound, duplicate } = await logInbound(this.store, {
+      channel: msg.channel,
+      transport: msg.transport,
+      providerMessageId: msg.providerMessageId,
+      address: msg.address,
+      text: msg.text,
+      receivedAt: msg.receivedAt,
+    });
+    if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true };
+    const handled = await this.process(inbound);
+    return { inbound, duplicate, handled };
+  }
+
+  /** Runs the engine on a logged message; false (and the error recorded) when it failed. */
+  async process(inbound: InboundMessage): Promise<boolean> {
+    try {
+      await this.engine.handle(inbound);
+      this.onReplies();
+      return true;
+    } catch (err) {
+      this.log.error({ err, inboundId: inbound._id }, 'handling an inbound message failed; it will be retried');
+      await this.store
+        .collection('inbound')
+        .updateOne({ _id: inbound._id }, { $set: { lastError: (err as Error).message }, $inc: { attempts: 1 } })
+        .catch(() => undefined);
+      return false;
+    }
+  }
+
+  /** Processes messages still `received` after `olderThanMs` (a crash or a failure left them). */
+  async retryPending(olderThanMs = 30_000, maxAttempts = 5, now = new Date()): Promise<number> {
+    const pending = await this.store.collection('inbound').find(
+      { status: 'received', receivedAt: { $lte: new Date(now.getTime() - olderThanMs) }, attempts: { $lt: maxAttempts } },
+      { sort: { receivedAt: 1 }, limit: 100 },
+    );
+    let ok = 0;
+    for (const inbound of pending) if (await this.process(inbound)) ok++;
+    return ok;
+  }
+}

@@ -1,0 +1,185 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { buildApp } from './api/app';
+import { seedAdminToken } from './api/auth';
+import { SimulatorSender } from './bots/simulator/outbound';
+import { TwilioSender } from './bots/twilio/outbound';
+import { Sender } from './bots/types';
+import { Config, ConfigError, loadConfig } from './config';
+import { BUILTIN_FLOWS } from './flows/definitions';
+import { FlowEngine } from './flows/engine';
+import { Inbox } from './flows/inbox';
+import { Translator } from './i18n';
+import { Logger, createLogger } from './log';
+import { OutboxSettings, OutboxWorker } from './outbox/worker';
+import { Scheduler } from './schedulers';
+import { openStore } from './store';
+import { Store } from './store/types';
+
+/** Knobs tests and tools may turn; production uses the defaults. */
+export interface ServiceOptions {
+  log?: Logger;
+  clock?: () => Date;
+  ttlSweepMs?: number;
+  outbox?: Partial<OutboxSettings>;
+}
+
+/** A composed, not yet listening, Chimba. */
+export interface Service {
+  config: Config;
+  store: Store;
+  inbox: Inbox;
+  outbox: OutboxWorker;
+  scheduler: Scheduler;
+  log: Logger;
+  /** Listens, starts the outbox and the schedulers; resolves with the address. */
+  start(): Promise<{ port: number; url: string }>;
+  /** Graceful stop: no new webhooks, in-flight work finished, store closed. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: config → store → channels → flows → http → schedulers. */
+export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = await openStore({
+    mongodbUri: config.mongodbUri,
+    dataDir: config.dataDir,
+    embeddedSync: config.embeddedSync,
+    ttlSweepMs: options.ttlSweepMs,
+  });
+  const translator = new Translator(config.defaultLanguage);
+  const engine = new FlowEngine({
+    store,
+    translator,
+    flows: BUILTIN_FLOWS,
+    clock: options.clock,
+    settings: {
+      defaultLanguage: config.defaultLanguage,
+      defaultCurrency: config.defaultCurrency,
+      sessionTimeoutMinutes: config.sessionTimeoutMinutes,
+      smsFoldGsm: config.smsFoldGsm,
+    },
+  });
+
+  const senders: Sender[] = [new SimulatorSender()];
+  if (config.twilio) {
+    senders.push(
+      new TwilioSender({
+        ...config.twilio,
+        statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
+      }),
+    );
+  }
+  const outbox = new OutboxWorker(
+    store,
+    senders,
+    { rates: { twilio: config.twilioMps }, maxAttempts: config.outboxMaxAttempts, ...options.outbox },
+    log,
+  );
+  const inbox = new Inbox(store, engine, log, () => outbox.notify());
+  if (config.adminToken) await seedAdminToken(store, config.adminToken);
+
+  let accepting = true;
+  const app = buildApp({
+    store,
+    inbox,
+    log,
+    twilio: config.twilio ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl! } : undefined,
+    twilioOffReason: config.twilioOffReason,
+    simulatorEnabled: config.simulatorEnabled,
+    pseudonymSecret: config.pseudonymSecret,
+    accepting: () => accepting,
+  });
+  const scheduler = new Scheduler(
+    store,
+    [{ name: 'inbound-retry', cron: '* * * * *', run: () => inbox.retryPending() }],
+    log,
+  );
+
+  let server: http.Server | undefined;
+  return {
+    config,
+    store,
+    inbox,
+    outbox,
+    scheduler,
+    log,
+    async start() {
+      server = http.createServer(app);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.port, config.host, resolve);
+      });
+      const port = (server.address() as AddressInfo).port;
+      outbox.start();
+      scheduler.start();
+      log.info(
+        {
+          port,
+          store: store.engine,
+          dataDir: store.engine === 'embedded' ? config.dataDir : undefined,
+          sms: config.twilio ? 'on' : 'off',
+          simulator: config.simulatorEnabled ? 'on' : 'off',
+        },
+        'Chimba is listening',
+      );
+      if (!config.twilio) log.info(`SMS channel off: ${config.twilioOffReason}`);
+      if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the staff API has no credential to accept');
+      if (config.pseudonymSecretGenerated) {
+        log.warn('PSEUDONYM_SECRET is not set: using a random one, so pseudonyms change at every restart');
+      }
+      return { port, url: `http://127.0.0.1:${port}` };
+    },
+    async stop() {
+      accepting = false;
+      const closed = server
+        ? new Promise<void>((resolve) => server!.close(() => resolve()))
+        : Promise.resolve();
+      server?.closeIdleConnections();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([closed, timeout]);
+      server?.closeAllConnections();
+      await outbox.stop();
+      await scheduler.stop();
+      await store.close();
+      log.info('Chimba stopped');
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`chimba: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const service = await createService(config);
+  await service.start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    service.log.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (err) => {
+        service.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`chimba: failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
+import { Logger } from '../log';
+import { OUTBOUND_STATES, OutboundMessage, OutboundState, Transport } from '../models';
+import { addressKey } from '../store/repos';
+import { Store } from '../store/types';
+import { Sender, StatusUpdate } from '../bots/types';
+import { TokenBucket } from './bucket';
+
+/** How the outbox worker behaves. */
+export interface OutboxSettings {
+  /** Messages per second per transport (charged per segment on SMS). */
+  rates: Partial<Record<Transport, number>>;
+  maxAttempts: number;
+  /** How long a claim holds before another worker may take the message back. */
+  leaseMs?: number;
+  /** How often an idle worker looks for due messages (it is also woken by `notify`). */
+  pollMs?: number;
+  /** Sends in flight at once per transport. */
+  concurrency?: number;
+  /** First retry delay; doubles per attempt, with jitter, up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Delay before retry number `attempt` (1-based): exponential with ±20% jitter, capped. */
+export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
+  const raw = Math.min(max, base * 2 ** (attempt - 1));
+  return Math.round(raw * (0.8 + random() * 0.4));
+}
+
+/**
+ * The outbox worker: claims due messages atomically with a lease (a crashed worker's
+ * claims return to the queue when the lease runs out), sends them under a per-transport
+ * token bucket, records provider id and status, backs off retryable errors, opts out
+ * contacts the provider says have stopped, and dead-letters the rest with the reason.
+ */
+export class OutboxWorker {
+  private owner = randomUUID();
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
+  private buckets = new Map<Transport, TokenBucket>();
+
+  constructor(
+    private store: Store,
+    private senders: Sender[],
+    private settings: OutboxSettings,
+    private log: Logger,
+  ) {
+    for (const s of senders) {
+      const rate = settings.rates[s.transport];
+      if (rate) this.buckets.set(s.transport, new TokenBucket(rate));
+    }
+  }
+
+  /** Starts one or more send loops per transport. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const n = this.settings.concurrency ?? 4;
+    for (const sender of this.senders) for (let i = 0; i < n; i++) this.loops.push(this.loop(sender));
+  }
+
+  /** Wakes idle loops now: something was queued. */
+  notify(): void {
+    for (const wake of this.wakers) wake();
+  }
+
+  /** Stops claiming; resolves when in-flight sends have finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private async loop(sender: Sender): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.sendOne(sender);
+      } catch (err) {
+        this.log.error({ err, transport: sender.transport }, 'outbox loop error');
+      }
+      if (!worked && this.running) await this.idle(this.settings.pollMs ?? 250);
+    }
+  }
+
+  /** Claims the most urgent due message for a transport, or null. */
+  async claim(transport: Transport, now = new Date()): Promise<OutboundMessage | null> {
+    return this.store.collection('outbound').findOneAndUpdate(
+      {
+        transport,
+        $or: [
+          { status: 'queued', nextAttemptAt: { $lte: now } },
+          { status: 'sending', leaseUntil: { $lt: now } },
+        ],
+      },
+      {
+        $set: {
+          status: 'sending',
+          leaseOwner: this.owner,
+          leaseUntil: new Date(now.getTime() + (this.settings.leaseMs ?? 60_000)),
+        },
+      },
+      { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 } },
+    );
+  }
+
+  /** Claims and sends one message; false when nothing was due. */
+  async sendOne(sender: Sender): Promise<boolean> {
+    const msg = await this.claim(sender.transport);
+    if (!msg) return false;
+    const bucket = this.buckets.get(sender.transport);
+    const wait = bucket ? bucket.reserve(Math.max(1, msg.segments)) : 0;
+    if (wait > 0) await sleep(wait);
+    const out = this.store.collection('outbound');
+    const mine = { _id: msg._id, leaseOwner: this.owner, status: 'sending' };
+    try {
+      const result = await sender.send(msg);
+      await out.updateOne(mine, {
+        $set: { status: result.status, providerId: result.providerId, sentAt: new Date() },
+        $inc: { attempts: 1 },
+        $unset: { leaseOwner: '', leaseUntil: '' },
+      });
+      return true;
+    } catch (err) {
+      await this.failed(msg, err, bucket);
+      return true;
+    }
+  }
+
+  private async failed(msg: OutboundMessage, err: unknown, bucket?: TokenBucket): Promise<void> {
+    const out = this.store.collection('outbound');
+    const mine = { _id: msg._id, leaseOwner: this.owner, status: 'sending' };
+    const attempts = msg.attempts + 1;
+    const typed = err instanceof ChimbaError ? err : undefined;
+    // An error we did not classify is treated as transient, still bounded by maxAttempts.
+    const retryable = typed ? typed.retryable : true;
+    const code = typed?.code ?? 'unexpected';
+    const reason = (err as Error)?.message ?? String(err);
+
+    if (err instanceof ContactStopped) {
+      await this.store
+        .collection('contacts')
+        .updateOne({ 'addresses.key': addressKey(msg.channel, msg.to) }, { $set: { optedOut: true, optedOutAt: new Date() } });
+    }
+    if (err instanceof Throttled && bucket) bucket.pause(err.retryAfterMs ?? 1000);
+
+    if (retryable && attempts < this.settings.maxAttempts) {
+      const base = this.settings.baseBackoffMs ?? 2_000;
+      let delay = backoffMs(attempts, base, this.settings.maxBackoffMs ?? 15 * 60_000);
+      if (err instanceof Throttled && err.retryAfterMs) delay = Math.max(delay, err.retryAfterMs);
+      await out.updateOne(mine, {
+        $set: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), errorCode: code, errorReason: reason },
+        $inc: { attempts: 1 },
+        $unset: { leaseOwner: '', leaseUntil: '' },
+      });
+      this.log.warn({ outboundId: msg._id, attempts, delay, code }, 'send failed, will retry');
+      return;
+    }
+    await out.updateOne(mine, {
+      $set: { status: 'dead', errorCode: code, errorReason: reason },
+      $inc: { attempts: 1 },
+      $unset: { leaseOwner: '', leaseUntil: '' },
+    });
+    this.log.warn({ outboundId: msg._id, attempts, code }, 'send failed for good: dead letter');
+  }
+}
+
+const RANK: Record<OutboundState, number> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  dead: 3,
+};
+
+/**
+ * Records a provider's delivery status on the message it sent. Statuses only move
+ * forward (a late "sent" never overwrites "delivered"); 21610 opts the contact out.
+ */
+export async function recordStatus(store: Store, update: StatusUpdate): Promise<boolean> {
+  const out = store.collection('outbound');
+  const msg = await out.findOne({ transport: update.transport, providerId: update.providerId });
+  if (!msg) return false;
+  const notAfter = OUTBOUND_STATES.filter((s) => RANK[s] <= RANK[update.status] && s !== 'dead');
+  const set: Record<string, unknown> = { status: update.status };
+  if (update.status === 'delivered') set.deliveredAt = new Date();
+  if (update.errorCode) set.errorCode = update.errorCode;
+  await out.updateOne({ _id: msg._id, status: { $in: notAfter } }, { $set: set });
+  if (update.optedOut) {
+    await store
+      .collection('contacts')
+      .updateOne({ 'addresses.key': addressKey(msg.channel, msg.to) }, { $set: { optedOut: true, optedOutAt: new Date() } });
+  }
+  return true;
+}

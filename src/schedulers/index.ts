@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import cron, { ScheduledTask } from 'node-cron';
+import { Logger } from '../log';
+import { Store } from '../store/types';
+import { acquireLease, releaseLease } from './lease';
+
+/** A recurring job: a cron expression and what to run. */
+export interface Job {
+  name: string;
+  cron: string;
+  run: () => Promise<unknown>;
+  /** How long the lease holds; longer than the job takes. */
+  leaseMs?: number;
+}
+
+/**
+ * node-cron jobs guarded by a store lease, so that with several app instances only
+ * one fires each job. A job never overlaps itself within one instance either.
+ */
+export class Scheduler {
+  private owner = randomUUID();
+  private tasks: ScheduledTask[] = [];
+  private running = new Map<string, Promise<void>>();
+
+  constructor(
+    private store: Store,
+    private jobs: Job[],
+    private log: Logger,
+  ) {}
+
+  start(): void {
+    for (const job of this.jobs) {
+      this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name }));
+    }
+  }
+
+  /** Runs a job now if this instance can take its lease; resolves when it is done. */
+  async runNow(name: string): Promise<boolean> {
+    const job = this.jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`unknown job ${name}`);
+    if (this.running.has(name)) return false;
+    let ran = false;
+    const p = (async () => {
+      try {
+        if (!(await acquireLease(this.store, `job:${name}`, this.owner, job.leaseMs ?? 5 * 60_000))) return;
+        ran = true;
+        const result = await job.run();
+        this.log.debug({ job: name, result }, 'job done');
+      } catch (err) {
+        this.log.error({ err, job: name }, 'job failed');
+      } finally {
+        await releaseLease(this.store, `job:${name}`, this.owner).catch(() => undefined);
+      }
+    })();
+    this.running.set(name, p);
+    await p;
+    this.running.delete(name);
+    return ran;
+  }
+
+  /** Stops firing and waits for running jobs. */
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.stop();
+    this.tasks = [];
+    await Promise.all(this.running.values());
+  }
+}
