@@ -12,10 +12,10 @@ export function isLanguage(v: unknown): v is Language {
 /** Each language's own name, as shown in the language menu. */
 export const LANGUAGE_NAMES: Record<Language, string> = {
   en: 'English',
-  fr: 'Francais',
+  fr: 'Français',
   sw: 'Kiswahili',
-  es: 'Espanol',
-  pt: 'Portugues',
+  es: 'Español',
+  pt: 'Português',
 };
 
 /**

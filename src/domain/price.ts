@@ -138,7 +138,12 @@ const formatters = new Map<string, Intl.NumberFormat>();
  */
 export function formatAmount(n: number, lang = 'en'): string {
   const locale = NUMBER_LOCALES[lang] ?? 'en-US';
-  let f = formatters.get(locale);
-  if (!f) formatters.set(locale, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: true })));
+  const cents = Number.isInteger(n) ? 0 : 2;
+  const id = `${locale}:${cents}`;
+  let f = formatters.get(id);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { minimumFractionDigits: cents, maximumFractionDigits: 2, useGrouping: true });
+    formatters.set(id, f);
+  }
   return f.format(n).replace(/[\u00a0\u202f]/g, ' ');
 }

@@ -1,0 +1,27 @@
+// Prints a conversation in transcript format, to help write a new transcript:
+//   npx tsx test/flows/record.ts +243990000001 hi 2 "PRIX OR 255000 FC G" @25
+// (`@25` moves the clock 25 hours). Read every reply before saving it as a golden file.
+import { startService } from '../helpers/service';
+
+async function main() {
+  const [from, ...inputs] = process.argv.slice(2);
+  let now = new Date('2026-11-27T06:00:00Z').getTime();
+  const svc = await startService({}, { clock: () => new Date(now) });
+  try {
+    for (const input of inputs) {
+      if (input.startsWith('@')) {
+        now += Number(input.slice(1)) * 3_600_000;
+        console.log(`@ advance ${input.slice(1)}h`);
+        continue;
+      }
+      now += 1000;
+      const replies = await svc.say(from, input);
+      console.log(`> ${input}`);
+      if (!replies.length) console.log('<none>');
+      replies.forEach((r, k) => r.split('\n').forEach((l, j) => console.log(`${k > 0 && j === 0 ? '<+' : '<'} ${l}`)));
+    }
+  } finally {
+    await svc.stop();
+  }
+}
+void main();

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startService } from '../helpers/service';
+import { matches, parseTranscript } from './transcript';
+
+const DIR = path.join(__dirname, 'transcripts');
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+
+describe('flow transcripts (what a person sends, what the line answers)', () => {
+  test('there are transcripts to run', () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+
+  test.each(files)('%s', async (file) => {
+    const t = parseTranscript(path.join(DIR, file));
+    let now = t.clock.getTime();
+    const svc = await startService(t.env, { clock: () => new Date(now) });
+    try {
+      for (const [n, step] of t.steps.entries()) {
+        if ('advanceMs' in step) {
+          now += step.advanceMs;
+          continue;
+        }
+        now += 1000;
+        const replies = await svc.say(t.from, step.say, t.channel);
+        const ok = replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
+        if (!ok) {
+          throw new Error(
+            `turn ${n + 1} "> ${step.say}"\nexpected:\n${step.expect.map((e) => `  < ${e}`).join('\n') || '  <none>'}\nactual:\n${replies.map((r) => `  < ${r}`).join('\n') || '  <none>'}`,
+          );
+        }
+      }
+    } finally {
+      await svc.stop();
+    }
+  });
+});

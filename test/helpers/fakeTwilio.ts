@@ -1,0 +1,89 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** One request the fake Twilio API received. */
+export interface FakeTwilioRequest {
+  path: string;
+  auth?: string;
+  params: Record<string, string>;
+}
+
+/** A canned answer for the next request(s). */
+export interface FakeAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A local stand-in for Twilio's REST API (`POST /2010-04-01/Accounts/:sid/Messages.json`),
+ * on 127.0.0.1, so tests exercise the official client without reaching the network.
+ */
+export class FakeTwilio {
+  readonly requests: FakeTwilioRequest[] = [];
+  private queue: FakeAnswer[] = [];
+  private server = http.createServer((req, res) => this.onRequest(req, res));
+  private n = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The next answers, in order, instead of a 201. */
+  answerNext(...answers: FakeAnswer[]): void {
+    this.queue.push(...answers);
+  }
+
+  /** Resolves once `count` message-create requests have arrived. */
+  async waitFor(count: number, timeoutMs = 10_000): Promise<FakeTwilioRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requests.length < count) {
+      if (Date.now() > deadline) throw new Error(`fake Twilio got ${this.requests.length} of ${count} requests`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.requests;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !m) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, status: 404 }));
+        return;
+      }
+      const params = Object.fromEntries(new URLSearchParams(raw));
+      this.requests.push({ path: req.url!, auth: req.headers.authorization, params });
+      const canned = this.queue.shift();
+      if (canned) {
+        res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers }).end(JSON.stringify(canned.body));
+        return;
+      }
+      const sid = `SM${(++this.n).toString(16).padStart(32, '0')}`;
+      res.writeHead(201, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          account_sid: m[1],
+          sid,
+          status: 'queued',
+          to: params.To,
+          from: params.From ?? null,
+          messaging_service_sid: params.MessagingServiceSid ?? null,
+          body: params.Body,
+          num_segments: '1',
+          direction: 'outbound-api',
+          error_code: null,
+          error_message: null,
+        }),
+      );
+    });
+  }
+}
