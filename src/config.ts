@@ -39,7 +39,10 @@ const number = (fallback: number, opts: { min?: number; max?: number; int?: bool
         const range = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : '']
           .filter(Boolean)
           .join(' and ');
-        ctx.addIssue({ code: 'custom', message: `must be ${opts.int ? 'a whole number' : 'a number'} ${range}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be ${opts.int ? 'a whole number' : 'a number'} ${range}`,
+        });
         return z.NEVER;
       }
       return n;
@@ -71,10 +74,15 @@ const envSchema = z.object({
   TWILIO_FROM_NUMBER: optionalString.refine((v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v), {
     message: 'must be an E.164 number such as +15005550006',
   }),
-  TWILIO_MESSAGING_SERVICE_SID: optionalString.refine((v) => v === undefined || /^MG[0-9a-fA-F]{32}$/.test(v), {
-    message: 'must look like MG followed by 32 hex digits',
-  }),
-  TWILIO_API_BASE: url('Twilio REST API base').transform((v) => (v ?? 'https://api.twilio.com').replace(/\/+$/, '')),
+  TWILIO_MESSAGING_SERVICE_SID: optionalString.refine(
+    (v) => v === undefined || /^MG[0-9a-fA-F]{32}$/.test(v),
+    {
+      message: 'must look like MG followed by 32 hex digits',
+    },
+  ),
+  TWILIO_API_BASE: url('Twilio REST API base').transform((v) =>
+    (v ?? 'https://api.twilio.com').replace(/\/+$/, ''),
+  ),
   TWILIO_MPS: number(1, { min: 0.01, max: 1000 }),
   SIMULATOR_ENABLED: optionalString,
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
@@ -158,7 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('TWILIO_FROM_NUMBER', 'set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
     }
     if (!e.PUBLIC_BASE_URL) {
-      throw new ConfigError('PUBLIC_BASE_URL', 'is required for SMS: Twilio signatures are checked against it');
+      throw new ConfigError(
+        'PUBLIC_BASE_URL',
+        'is required for SMS: Twilio signatures are checked against it',
+      );
     }
     twilio = {
       accountSid: e.TWILIO_ACCOUNT_SID!,
@@ -179,7 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (e.NODE_ENV === 'production' && !e.PSEUDONYM_SECRET) {
-    throw new ConfigError('PSEUDONYM_SECRET', 'is required in production (keyed pseudonyms in exports and logs)');
+    throw new ConfigError(
+      'PSEUDONYM_SECRET',
+      'is required in production (keyed pseudonyms in exports and logs)',
+    );
   }
 
   return {

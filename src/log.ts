@@ -3,10 +3,19 @@ import { maskPhones } from './domain/privacy';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+function errorView(e: Error): Record<string, unknown> {
+  return {
+    type: e.name,
+    message: maskPhones(e.message),
+    code: (e as any).code,
+    stack: e.stack ? maskPhones(e.stack) : undefined,
+  };
+}
+
 function scrub(v: any, depth = 0): any {
   if (typeof v === 'string') return maskPhones(v);
   if (!v || typeof v !== 'object' || depth > 6) return v;
-  if (v instanceof Error) return { type: v.name, message: maskPhones(v.message), code: (v as any).code };
+  if (v instanceof Error) return errorView(v);
   if (Array.isArray(v)) return v.map((x) => scrub(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) out[k] = scrub(x, depth + 1);
@@ -28,16 +37,22 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.cookie',
           'req.headers["x-twilio-signature"]',
           'req.headers["x-telegram-bot-api-secret-token"]',
+          'token',
           '*.token',
           '*.authToken',
           '*.password',
         ],
         censor: '[redacted]',
       },
+      serializers: { err: (e) => (e instanceof Error ? errorView(e) : scrub(e)) },
       formatters: { log: (obj) => scrub(obj) },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as typeof args;
+          let list: unknown[] = args;
+          // A bare Error: pino would copy its (unscrubbed) message into msg.
+          if (list[0] instanceof Error)
+            list = [{ err: list[0] }, ...(list.length > 1 ? list.slice(1) : [list[0].message])];
+          const scrubbed = list.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as typeof args;
           return method.apply(this, scrubbed);
         },
       },

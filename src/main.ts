@@ -84,7 +84,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
     store,
     inbox,
     log,
-    twilio: config.twilio ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl! } : undefined,
+    twilio: config.twilio
+      ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl! }
+      : undefined,
     twilioOffReason: config.twilioOffReason,
     simulatorEnabled: config.simulatorEnabled,
     pseudonymSecret: config.pseudonymSecret,

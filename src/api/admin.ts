@@ -41,7 +41,10 @@ export function adminRouter(store: Store, pseudonymSecret: string): Router {
   r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
       const q = listQuery.safeParse(req.query);
-      if (!q.success) throw new BadRequest(`invalid query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!q.success)
+        throw new BadRequest(
+          `invalid query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       const filter: Record<string, unknown> = {};
       if (q.data.kind) filter.kind = q.data.kind;
       if (q.data.before) filter.createdAt = { $lt: q.data.before };

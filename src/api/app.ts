@@ -77,14 +77,19 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(['/webhooks', '/simulator'], (_req, res, next) => {
     if (deps.accepting()) return next();
-    res.status(503).set('Retry-After', '5').json({ error: { code: 'shutting_down', message: 'shutting down' } });
+    res
+      .status(503)
+      .set('Retry-After', '5')
+      .json({ error: { code: 'shutting_down', message: 'shutting down' } });
   });
 
   if (deps.twilio) {
     app.use('/webhooks/twilio', twilioRouter(deps.twilio, deps.inbox, deps.store, deps.log));
   } else {
     app.use('/webhooks/twilio', (_req, res) => {
-      res.status(503).json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
+      res
+        .status(503)
+        .json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
     });
   }
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.store));

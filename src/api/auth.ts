@@ -29,7 +29,11 @@ export async function seedAdminToken(store: Store, token: string): Promise<void>
   const tokenHash = hashToken(token);
   await store
     .collection('credentials')
-    .updateOne({ tokenHash }, { $setOnInsert: { tokenHash, role: 'admin', name: 'ADMIN_TOKEN', createdAt: new Date() } }, { upsert: true });
+    .updateOne(
+      { tokenHash },
+      { $setOnInsert: { tokenHash, role: 'admin', name: 'ADMIN_TOKEN', createdAt: new Date() } },
+      { upsert: true },
+    );
 }
 
 /** Express middleware: requires `Authorization: Bearer <token>` of at least `role`. */

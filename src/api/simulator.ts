@@ -24,9 +24,11 @@ export function simulatorRouter(inbox: Inbox, store: Store): Router {
     try {
       const parsed = body.safeParse(req.body);
       if (!parsed.success) {
-        throw new BadRequest(`expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${parsed.error.issues
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ')}`);
+        throw new BadRequest(
+          `expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${parsed.error.issues
+            .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+            .join('; ')}`,
+        );
       }
       const { from, text, channel } = parsed.data;
       let address = from;

@@ -11,7 +11,12 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * Twilio webhooks. The SMS route answers an empty TwiML `<Response/>`: replies go
  * through the outbox, never inline. 403 on a bad signature, 400 on a malformed body.
  */
-export function twilioRouter(settings: TwilioInboundSettings, inbox: Inbox, store: Store, log: Logger): Router {
+export function twilioRouter(
+  settings: TwilioInboundSettings,
+  inbox: Inbox,
+  store: Store,
+  log: Logger,
+): Router {
   const r = Router();
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
@@ -21,7 +26,8 @@ export function twilioRouter(settings: TwilioInboundSettings, inbox: Inbox, stor
       if (event.kind === 'message') {
         const { duplicate, handled } = await inbox.receive(event);
         if (duplicate) log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
-        if (!handled) log.warn({ providerMessageId: event.providerMessageId }, 'SMS logged, handling deferred');
+        if (!handled)
+          log.warn({ providerMessageId: event.providerMessageId }, 'SMS logged, handling deferred');
       }
       res.type('text/xml').send(EMPTY_TWIML);
     } catch (err) {

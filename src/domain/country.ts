@@ -31,6 +31,8 @@ const COUNTRY_DEFAULTS: Record<string, { language: Language; currency: string }>
 };
 
 /** The language and currency a country suggests, if Chimba knows the country. */
-export function countryDefaults(country: string | undefined): { language: Language; currency: string } | undefined {
+export function countryDefaults(
+  country: string | undefined,
+): { language: Language; currency: string } | undefined {
   return country ? COUNTRY_DEFAULTS[country] : undefined;
 }

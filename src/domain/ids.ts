@@ -15,7 +15,10 @@ export const REF_PREFIX = { price: 'P', issue: 'R', incident: 'C' } as const;
  * A short reference number people can quote back (`P-4K7Q2`): 5 symbols of 31, about
  * 28 million per kind. Uniqueness is enforced by the store's unique index; callers retry.
  */
-export function newReference(kind: keyof typeof REF_PREFIX, random: () => Buffer = () => randomBytes(5)): string {
+export function newReference(
+  kind: keyof typeof REF_PREFIX,
+  random: () => Buffer = () => randomBytes(5),
+): string {
   const bytes = random();
   let s = '';
   for (let i = 0; i < 5; i++) s += REF_ALPHABET[bytes[i] % REF_ALPHABET.length];

@@ -72,7 +72,9 @@ export function parsePriceParts(text: string): PriceParts {
   const tail: string[] = [];
   for (const tok of tokens) {
     if (parts.unit && !expectUnit) {
-      tail.push(tok);
+      const late = !parts.mineral && tail.length === 0 ? parseMineral(tok) : undefined;
+      if (late) parts.mineral = late;
+      else tail.push(tok);
       continue;
     }
     const lower = tok.toLowerCase();
@@ -129,7 +131,13 @@ export function parsePriceParts(text: string): PriceParts {
   return parts;
 }
 
-const NUMBER_LOCALES: Record<string, string> = { en: 'en-US', fr: 'fr-FR', sw: 'sw-TZ', es: 'es-ES', pt: 'pt-BR' };
+const NUMBER_LOCALES: Record<string, string> = {
+  en: 'en-US',
+  fr: 'fr-FR',
+  sw: 'sw-TZ',
+  es: 'es-ES',
+  pt: 'pt-BR',
+};
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /**
@@ -142,7 +150,11 @@ export function formatAmount(n: number, lang = 'en'): string {
   const id = `${locale}:${cents}`;
   let f = formatters.get(id);
   if (!f) {
-    f = new Intl.NumberFormat(locale, { minimumFractionDigits: cents, maximumFractionDigits: 2, useGrouping: true });
+    f = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: cents,
+      maximumFractionDigits: 2,
+      useGrouping: true,
+    });
     formatters.set(id, f);
   }
   return f.format(n).replace(/[\u00a0\u202f]/g, ' ');

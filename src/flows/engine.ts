@@ -155,7 +155,10 @@ export class FlowEngine {
   private async markHandled(inbound: InboundMessage, now: Date): Promise<void> {
     await this.deps.store
       .collection('inbound')
-      .updateOne({ _id: inbound._id }, { $set: { status: 'handled', handledAt: now }, $inc: { attempts: 1 } });
+      .updateOne(
+        { _id: inbound._id },
+        { $set: { status: 'handled', handledAt: now }, $inc: { attempts: 1 } },
+      );
   }
 
   private languageOf(contact: Contact): Language {
@@ -202,7 +205,8 @@ export class FlowEngine {
 
     const current = this.currentStep(turn);
     // A number answers the question on screen; it is never read as a keyword.
-    if (current?.step.type === 'ask' && /^\d{1,2}$/.test(text)) return this.answer(turn, current.flow, current.step, text);
+    if (current?.step.type === 'ask' && /^\d{1,2}$/.test(text))
+      return this.answer(turn, current.flow, current.step, text);
 
     if (kw) {
       switch (kw.keyword) {
@@ -249,7 +253,14 @@ export class FlowEngine {
   private async startFlow(turn: Turn, flowId: string, answers: Record<string, unknown> = {}): Promise<void> {
     const flow = this.deps.flows[flowId];
     if (!flow) throw new Error(`unknown flow ${flowId}`);
-    turn.session = { active: true, flowId, stepId: flow.steps[0].id, answers, invalid: 0, startedAt: turn.now };
+    turn.session = {
+      active: true,
+      flowId,
+      stepId: flow.steps[0].id,
+      answers,
+      invalid: 0,
+      startedAt: turn.now,
+    };
     if (flowId === 'registration' && turn.contact.registration === 'none') {
       await this.deps.store
         .collection('contacts')
@@ -325,7 +336,8 @@ export class FlowEngine {
   private async answer(turn: Turn, flow: Flow, step: Step, text: string): Promise<void> {
     if (step.type !== 'ask') return this.say(turn, 'replies.unknown');
     const skipWord = this.keywords.match(text, ['skip']);
-    if (step.skippable && (text === '0' || skipWord)) return this.advance(turn, flow, this.nextOf(flow, step));
+    if (step.skippable && (text === '0' || skipWord))
+      return this.advance(turn, flow, this.nextOf(flow, step));
 
     const result = readInput(step, text, {
       optionLabels: this.optionLabels(turn, flow, step),

@@ -19,7 +19,9 @@ export class Inbox {
   ) {}
 
   /** Logs and processes one message; `duplicate` when the provider sent it before. */
-  async receive(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean }> {
+  async receive(
+    msg: IncomingMessage,
+  ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean }> {
     const { inbound, duplicate } = await logInbound(this.store, {
       channel: msg.channel,
       transport: msg.transport,
@@ -40,10 +42,16 @@ export class Inbox {
       this.onReplies();
       return true;
     } catch (err) {
-      this.log.error({ err, inboundId: inbound._id }, 'handling an inbound message failed; it will be retried');
+      this.log.error(
+        { err, inboundId: inbound._id },
+        'handling an inbound message failed; it will be retried',
+      );
       await this.store
         .collection('inbound')
-        .updateOne({ _id: inbound._id }, { $set: { lastError: (err as Error).message }, $inc: { attempts: 1 } })
+        .updateOne(
+          { _id: inbound._id },
+          { $set: { lastError: (err as Error).message }, $inc: { attempts: 1 } },
+        )
         .catch(() => undefined);
       return false;
     }
@@ -52,7 +60,11 @@ export class Inbox {
   /** Processes messages still `received` after `olderThanMs` (a crash or a failure left them). */
   async retryPending(olderThanMs = 30_000, maxAttempts = 5, now = new Date()): Promise<number> {
     const pending = await this.store.collection('inbound').find(
-      { status: 'received', receivedAt: { $lte: new Date(now.getTime() - olderThanMs) }, attempts: { $lt: maxAttempts } },
+      {
+        status: 'received',
+        receivedAt: { $lte: new Date(now.getTime() - olderThanMs) },
+        attempts: { $lt: maxAttempts },
+      },
       { sort: { receivedAt: 1 }, limit: 100 },
     );
     let ok = 0;

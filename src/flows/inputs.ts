@@ -5,7 +5,7 @@ import { parsePriceParts, tokenisePrice } from '../domain/price';
 import { AskStep } from './types';
 
 /** What reading an answer gave: answers to merge, or the key of the error to send. */
-export type InputResult = { ok: true; answers: Record<string, unknown> } | { ok: false, error: string };
+export type InputResult = { ok: true; answers: Record<string, unknown> } | { ok: false; error: string };
 
 /** What an input parser may consult besides the text. */
 export interface InputContext {
@@ -48,7 +48,9 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
     }
     case 'yesno': {
       const v = t === '1' ? true : t === '2' ? false : ctx.yesNo(t);
-      return v === undefined ? { ok: false, error: 'errors.yesno' } : { ok: true, answers: { [step.save]: v } };
+      return v === undefined
+        ? { ok: false, error: 'errors.yesno' }
+        : { ok: true, answers: { [step.save]: v } };
     }
     case 'text': {
       const clean = t.replace(/\s+/g, ' ');
@@ -58,7 +60,9 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
     }
     case 'number': {
       const n = Number(t.replace(/[\s,]/g, ''));
-      return Number.isFinite(n) && n >= 0 ? { ok: true, answers: { [step.save]: n } } : { ok: false, error: 'errors.amount' };
+      return Number.isFinite(n) && n >= 0
+        ? { ok: true, answers: { [step.save]: n } }
+        : { ok: false, error: 'errors.amount' };
     }
     case 'amount': {
       const parts = parsePriceParts(t);
@@ -86,17 +90,36 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
         }
         return { ok: false, error: 'errors.currencyUnit' };
       }
-      return Object.keys(answers).length ? { ok: true, answers } : { ok: false, error: 'errors.currencyUnit' };
+      return Object.keys(answers).length
+        ? { ok: true, answers }
+        : { ok: false, error: 'errors.currencyUnit' };
     }
   }
 }
 
 const LANGUAGE_WORDS: Record<string, string> = {
-  ENGLISH: 'en', ANGLAIS: 'en', KIINGEREZA: 'en', INGLES: 'en',
-  FRANCAIS: 'fr', FRENCH: 'fr', KIFARANSA: 'fr', FRANCES: 'fr',
-  KISWAHILI: 'sw', SWAHILI: 'sw', SUAHILI: 'sw',
-  ESPANOL: 'es', SPANISH: 'es', CASTELLANO: 'es', ESPAGNOL: 'es', KIHISPANIA: 'es', ESPANHOL: 'es',
-  PORTUGUES: 'pt', PORTUGUESE: 'pt', PORTUGAIS: 'pt', KIRENO: 'pt', PORTUGUESA: 'pt',
+  ENGLISH: 'en',
+  ANGLAIS: 'en',
+  KIINGEREZA: 'en',
+  INGLES: 'en',
+  FRANCAIS: 'fr',
+  FRENCH: 'fr',
+  KIFARANSA: 'fr',
+  FRANCES: 'fr',
+  KISWAHILI: 'sw',
+  SWAHILI: 'sw',
+  SUAHILI: 'sw',
+  ESPANOL: 'es',
+  SPANISH: 'es',
+  CASTELLANO: 'es',
+  ESPAGNOL: 'es',
+  KIHISPANIA: 'es',
+  ESPANHOL: 'es',
+  PORTUGUES: 'pt',
+  PORTUGUESE: 'pt',
+  PORTUGAIS: 'pt',
+  KIRENO: 'pt',
+  PORTUGUESA: 'pt',
 };
 
 /** A language from its code or its name in any of the five languages (`fr`, `francais`, `kiswahili`). */

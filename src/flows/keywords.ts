@@ -2,12 +2,33 @@ import { LANGUAGES, Language, normaliseWord } from '../domain/language';
 import { Translator } from '../i18n';
 
 /** Words that act from anywhere in a conversation, and report keywords. */
-export const KEYWORDS = ['stop', 'start', 'help', 'menu', 'lang', 'cancel', 'price', 'profile', 'skip', 'yes', 'no'] as const;
+export const KEYWORDS = [
+  'stop',
+  'start',
+  'help',
+  'menu',
+  'lang',
+  'cancel',
+  'price',
+  'profile',
+  'skip',
+  'yes',
+  'no',
+] as const;
 /** One of the keywords. */
 export type Keyword = (typeof KEYWORDS)[number];
 
 /** Keywords that must be the whole message; the others may be followed by more words. */
-const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set(['stop', 'start', 'help', 'menu', 'cancel', 'skip', 'yes', 'no']);
+const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set([
+  'stop',
+  'start',
+  'help',
+  'menu',
+  'cancel',
+  'skip',
+  'yes',
+  'no',
+]);
 
 /** A keyword found at the start of a message. */
 export interface KeywordMatch {

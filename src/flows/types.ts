@@ -6,7 +6,16 @@ import { z } from 'zod';
  */
 
 /** How an `ask` step reads an answer. */
-export const INPUTS = ['choice', 'yesno', 'text', 'number', 'mineral', 'amount', 'currencyUnit', 'language'] as const;
+export const INPUTS = [
+  'choice',
+  'yesno',
+  'text',
+  'number',
+  'mineral',
+  'amount',
+  'currencyUnit',
+  'language',
+] as const;
 
 const id = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'ids are letters, digits and _');
 
@@ -56,7 +65,8 @@ export const flowSchema = z
       const targets: (string | undefined)[] =
         s.type === 'branch' ? [...s.cases.map((c) => c.next), s.otherwise] : s.type === 'end' ? [] : [s.next];
       for (const t of targets) {
-        if (t && !ids.has(t)) ctx.addIssue({ code: 'custom', message: `step ${s.id} goes to unknown step ${t}` });
+        if (t && !ids.has(t))
+          ctx.addIssue({ code: 'custom', message: `step ${s.id} goes to unknown step ${t}` });
       }
     }
   });

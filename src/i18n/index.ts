@@ -10,7 +10,8 @@ export const LOCALES_DIR = path.resolve(__dirname, '../../locales');
 
 function deepMerge(a: any, b: any): any {
   for (const [k, v] of Object.entries(b)) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object') deepMerge(a[k], v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object')
+      deepMerge(a[k], v);
     else a[k] = v;
   }
   return a;
@@ -39,7 +40,10 @@ export class Translator {
   private i18n: I18n;
   readonly resources: Record<Language, Record<string, unknown>>;
 
-  constructor(readonly defaultLanguage: Language, dir = LOCALES_DIR) {
+  constructor(
+    readonly defaultLanguage: Language,
+    dir = LOCALES_DIR,
+  ) {
     this.resources = loadResources(dir);
     this.i18n = i18next.createInstance();
     void this.i18n.init({

@@ -4,7 +4,15 @@ import { CHANNELS, Channel, TRANSPORTS, Transport, makeSchema } from './common';
 export const PRIORITY = { reply: 0, alert: 1, bulk: 2 } as const;
 
 /** States of an outgoing message. `dead` is a dead letter: it will not be tried again. */
-export const OUTBOUND_STATES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'] as const;
+export const OUTBOUND_STATES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'dead',
+] as const;
 /** A state of an outgoing message. */
 export type OutboundState = (typeof OUTBOUND_STATES)[number];
 

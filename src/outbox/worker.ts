@@ -158,7 +158,10 @@ export class OutboxWorker {
     if (err instanceof ContactStopped) {
       await this.store
         .collection('contacts')
-        .updateOne({ 'addresses.key': addressKey(msg.channel, msg.to) }, { $set: { optedOut: true, optedOutAt: new Date() } });
+        .updateOne(
+          { 'addresses.key': addressKey(msg.channel, msg.to) },
+          { $set: { optedOut: true, optedOutAt: new Date() } },
+        );
     }
     if (err instanceof Throttled && bucket) bucket.pause(err.retryAfterMs ?? 1000);
 
@@ -167,7 +170,12 @@ export class OutboxWorker {
       let delay = backoffMs(attempts, base, this.settings.maxBackoffMs ?? 15 * 60_000);
       if (err instanceof Throttled && err.retryAfterMs) delay = Math.max(delay, err.retryAfterMs);
       await out.updateOne(mine, {
-        $set: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), errorCode: code, errorReason: reason },
+        $set: {
+          status: 'queued',
+          nextAttemptAt: new Date(Date.now() + delay),
+          errorCode: code,
+          errorReason: reason,
+        },
         $inc: { attempts: 1 },
         $unset: { leaseOwner: '', leaseUntil: '' },
       });
@@ -209,7 +217,10 @@ export async function recordStatus(store: Store, update: StatusUpdate): Promise<
   if (update.optedOut) {
     await store
       .collection('contacts')
-      .updateOne({ 'addresses.key': addressKey(msg.channel, msg.to) }, { $set: { optedOut: true, optedOutAt: new Date() } });
+      .updateOne(
+        { 'addresses.key': addressKey(msg.channel, msg.to) },
+        { $set: { optedOut: true, optedOutAt: new Date() } },
+      );
   }
   return true;
 }

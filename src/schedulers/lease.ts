@@ -5,13 +5,21 @@ import { Store } from '../store/types';
  * Takes (or renews) the lease named `name` for `ms` if it is free, expired or already
  * ours. With several instances against one MongoDB, only the holder runs the job.
  */
-export async function acquireLease(store: Store, name: string, owner: string, ms: number, now = new Date()): Promise<boolean> {
+export async function acquireLease(
+  store: Store,
+  name: string,
+  owner: string,
+  ms: number,
+  now = new Date(),
+): Promise<boolean> {
   try {
-    const got = await store.collection('leases').findOneAndUpdate(
-      { _id: name, $or: [{ until: { $lt: now } }, { owner }] },
-      { $set: { owner, until: new Date(now.getTime() + ms) } },
-      { upsert: true },
-    );
+    const got = await store
+      .collection('leases')
+      .findOneAndUpdate(
+        { _id: name, $or: [{ until: { $lt: now } }, { owner }] },
+        { $set: { owner, until: new Date(now.getTime() + ms) } },
+        { upsert: true },
+      );
     return got?.owner === owner;
   } catch (err) {
     // The lease exists and someone else holds it: the upsert's insert clashed on _id.

@@ -14,7 +14,8 @@ export function decodeDoc(text: string): Record<string, unknown> & { _id: string
   return JSON.parse(text, (_key, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === '$date' && typeof value.$date === 'string') return new Date(value.$date);
+      if (keys.length === 1 && keys[0] === '$date' && typeof value.$date === 'string')
+        return new Date(value.$date);
     }
     return value;
   });

@@ -97,7 +97,8 @@ function setPath(doc: any, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
   let o = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    if (o[parts[i]] === undefined || o[parts[i]] === null || typeof o[parts[i]] !== 'object') o[parts[i]] = {};
+    if (o[parts[i]] === undefined || o[parts[i]] === null || typeof o[parts[i]] !== 'object')
+      o[parts[i]] = {};
     o = o[parts[i]];
   }
   o[parts[parts.length - 1]] = value;
@@ -130,7 +131,8 @@ function applyUpdate(doc: AnyDoc, update: Update, inserting: boolean): AnyDoc {
   const { $setOnInsert, ...rest } = update;
   const modifier: Update = { ...rest };
   if (inserting && $setOnInsert) modifier.$set = { ...$setOnInsert, ...(modifier.$set ?? {}) };
-  if (Object.keys(modifier).length) applyModifier(next, modifier as any, undefined, undefined, { cloneMode: 'deep' });
+  if (Object.keys(modifier).length)
+    applyModifier(next, modifier as any, undefined, undefined, { cloneMode: 'deep' });
   return next;
 }
 
@@ -223,7 +225,8 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     for (const u of this.uniques) {
       if (before && (!u.partial || u.partial.test(before))) {
         const { keys, allMissing } = indexKeys(before, u.fields);
-        if (!(u.sparse && allMissing)) for (const k of keys) if (u.keys.get(k) === before._id) u.keys.delete(k);
+        if (!(u.sparse && allMissing))
+          for (const k of keys) if (u.keys.get(k) === before._id) u.keys.delete(k);
       }
       if (after && (!u.partial || u.partial.test(after))) {
         const { keys, allMissing } = indexKeys(after, u.fields);
@@ -260,7 +263,11 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
       if (PRIMITIVE.has(typeof cond) || cond instanceof Date) values = [cond];
       else if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
         const keys = Object.keys(cond);
-        if (keys.length === 1 && keys[0] === '$eq' && (PRIMITIVE.has(typeof cond.$eq) || cond.$eq instanceof Date))
+        if (
+          keys.length === 1 &&
+          keys[0] === '$eq' &&
+          (PRIMITIVE.has(typeof cond.$eq) || cond.$eq instanceof Date)
+        )
           values = [cond.$eq];
         else if (
           keys.length === 1 &&
@@ -396,7 +403,11 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return this.exclusive(() => this.updateOneNow(filter, update, options));
   }
 
-  private async updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): Promise<UpdateResult> {
+  private async updateOneNow(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean },
+  ): Promise<UpdateResult> {
     const [before] = this.select(filter, { limit: 1 });
     if (!before) {
       if (!options.upsert) return { matched: 0, modified: 0 };
@@ -427,7 +438,11 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return this.exclusive(() => this.findOneAndUpdateNow(filter, update, options));
   }
 
-  private async findOneAndUpdateNow(filter: Filter, update: Update, options: FindOneAndUpdateOptions): Promise<T | null> {
+  private async findOneAndUpdateNow(
+    filter: Filter,
+    update: Update,
+    options: FindOneAndUpdateOptions,
+  ): Promise<T | null> {
     const [before] = this.select(filter, { sort: options.sort, limit: 1 });
     let result: T | null;
     if (!before) {

@@ -83,7 +83,9 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
 
   updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     return this.run(async () => {
-      const r = await this.model.updateOne(filter, update, { upsert: options.upsert, runValidators: true }).exec();
+      const r = await this.model
+        .updateOne(filter, update, { upsert: options.upsert, runValidators: true })
+        .exec();
       return {
         matched: r.matchedCount,
         modified: r.modifiedCount,
@@ -148,7 +150,9 @@ export class MongoStore implements Store {
   static async connect(uri: string): Promise<MongoStore> {
     let conn: Connection;
     try {
-      conn = await mongoose.createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 }).asPromise();
+      conn = await mongoose
+        .createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 })
+        .asPromise();
     } catch (err) {
       throw new StoreUnavailable(`cannot connect to MongoDB: ${(err as Error).message}`, { cause: err });
     }

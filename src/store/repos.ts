@@ -46,7 +46,10 @@ export async function findOrCreateContact(
  */
 export async function logInbound(
   store: Store,
-  msg: Pick<InboundMessage, 'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt'>,
+  msg: Pick<
+    InboundMessage,
+    'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt'
+  >,
 ): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
   const col = store.collection('inbound');
   try {
@@ -78,7 +81,10 @@ export async function enqueue(store: Store, messages: NewDoc<OutboundMessage>[])
  * Stores a report under a fresh reference number, retrying on the rare clash. When
  * `sourceKey` was already used (the same message processed twice), returns the first report.
  */
-export async function insertReport(store: Store, doc: Omit<Partial<Report>, 'reference'> & { kind: Report['kind'] }): Promise<Report> {
+export async function insertReport(
+  store: Store,
+  doc: Omit<Partial<Report>, 'reference'> & { kind: Report['kind'] },
+): Promise<Report> {
   const reports = store.collection('reports');
   for (let attempt = 0; ; attempt++) {
     try {

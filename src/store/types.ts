@@ -12,7 +12,9 @@ export type Pipeline = Record<string, any>[];
 export type Sort = Record<string, 1 | -1>;
 
 /** A document as written by callers: any field may be left to its schema default. */
-export type NewDoc<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? (U extends object ? Partial<U>[] : U[]) : T[K] };
+export type NewDoc<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? (U extends object ? Partial<U>[] : U[]) : T[K];
+};
 
 /** Options of `find` and `findOne`. */
 export interface FindOptions {

@@ -18,7 +18,9 @@ async function main() {
       const replies = await svc.say(from, input);
       console.log(`> ${input}`);
       if (!replies.length) console.log('<none>');
-      replies.forEach((r, k) => r.split('\n').forEach((l, j) => console.log(`${k > 0 && j === 0 ? '<+' : '<'} ${l}`)));
+      replies.forEach((r, k) =>
+        r.split('\n').forEach((l, j) => console.log(`${k > 0 && j === 0 ? '<+' : '<'} ${l}`)),
+      );
     }
   } finally {
     await svc.stop();

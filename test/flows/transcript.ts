@@ -23,7 +23,14 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
  */
 export function parseTranscript(file: string): Transcript {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const t: Transcript = { description: '', from: '', channel: 'sms', clock: new Date('2026-11-27T06:00:00Z'), env: {}, steps: [] };
+  const t: Transcript = {
+    description: '',
+    from: '',
+    channel: 'sms',
+    clock: new Date('2026-11-27T06:00:00Z'),
+    env: {},
+    steps: [],
+  };
   let i = 0;
   for (; i < lines.length && lines[i].trim() !== '---'; i++) {
     const line = lines[i];

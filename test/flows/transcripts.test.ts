@@ -4,7 +4,10 @@ import { startService } from '../helpers/service';
 import { matches, parseTranscript } from './transcript';
 
 const DIR = path.join(__dirname, 'transcripts');
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 describe('flow transcripts (what a person sends, what the line answers)', () => {
   test('there are transcripts to run', () => {
@@ -23,7 +26,8 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
         }
         now += 1000;
         const replies = await svc.say(t.from, step.say, t.channel);
-        const ok = replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
+        const ok =
+          replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
         if (!ok) {
           throw new Error(
             `turn ${n + 1} "> ${step.say}"\nexpected:\n${step.expect.map((e) => `  < ${e}`).join('\n') || '  <none>'}\nactual:\n${replies.map((r) => `  < ${r}`).join('\n') || '  <none>'}`,

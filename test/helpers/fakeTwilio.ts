@@ -41,7 +41,8 @@ export class FakeTwilio {
   async waitFor(count: number, timeoutMs = 10_000): Promise<FakeTwilioRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.requests.length < count) {
-      if (Date.now() > deadline) throw new Error(`fake Twilio got ${this.requests.length} of ${count} requests`);
+      if (Date.now() > deadline)
+        throw new Error(`fake Twilio got ${this.requests.length} of ${count} requests`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.requests;
@@ -58,14 +59,18 @@ export class FakeTwilio {
     req.on('end', () => {
       const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, status: 404 }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20404, status: 404 }));
         return;
       }
       const params = Object.fromEntries(new URLSearchParams(raw));
       this.requests.push({ path: req.url!, auth: req.headers.authorization, params });
       const canned = this.queue.shift();
       if (canned) {
-        res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers }).end(JSON.stringify(canned.body));
+        res
+          .writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers })
+          .end(JSON.stringify(canned.body));
         return;
       }
       const sid = `SM${(++this.n).toString(16).padStart(32, '0')}`;

@@ -24,7 +24,10 @@ export const TEST_TWILIO = {
 export const TEST_ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 /** Starts Chimba for a test with the given settings (merged over quiet defaults). */
-export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestService> {
+export async function startService(
+  env: Record<string, string> = {},
+  options: ServiceOptions = {},
+): Promise<TestService> {
   const tmp = tempDir('chimba-svc-');
   const config = loadConfig({
     PORT: '0',

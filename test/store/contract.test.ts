@@ -7,7 +7,13 @@ import { engines, tempDir } from '../helpers/engines';
 const now = new Date('2026-11-27T06:00:00Z');
 
 function outbound(over: Record<string, unknown> = {}) {
-  return { channel: 'sms' as const, transport: 'twilio' as const, to: '+243990000001', text: 'hello', ...over };
+  return {
+    channel: 'sms' as const,
+    transport: 'twilio' as const,
+    to: '+243990000001',
+    text: 'hello',
+    ...over,
+  };
 }
 
 for (const engine of engines()) {
@@ -38,15 +44,18 @@ for (const engine of engines()) {
       expect(typeof all[0]._id).toBe('string');
       expect(all[0].createdAt).toBeInstanceOf(Date);
 
-      const two = await out.find({ to: '+243990000001' }, { sort: { text: -1 }, limit: 1, projection: { text: 1 } });
+      const two = await out.find(
+        { to: '+243990000001' },
+        { sort: { text: -1 }, limit: 1, projection: { text: 1 } },
+      );
       expect(two).toEqual([{ _id: expect.any(String), text: 'b' }]);
       expect(await out.countDocuments({ priority: { $gte: 1 } })).toBe(2);
     });
 
     test('a document that breaks its schema is refused with InvalidDocument', async () => {
-      await expect(store.collection('outbound').insertOne({ channel: 'pigeon' } as never)).rejects.toBeInstanceOf(
-        InvalidDocument,
-      );
+      await expect(
+        store.collection('outbound').insertOne({ channel: 'pigeon' } as never),
+      ).rejects.toBeInstanceOf(InvalidDocument);
       expect(await store.collection('outbound').countDocuments()).toBe(0);
     });
 
@@ -74,7 +83,9 @@ for (const engine of engines()) {
     test('an update that breaks the schema is refused and changes nothing', async () => {
       const out = store.collection('outbound');
       const m = await out.insertOne(outbound());
-      await expect(out.updateOne({ _id: m._id }, { $set: { status: 'lost' } })).rejects.toBeInstanceOf(InvalidDocument);
+      await expect(out.updateOne({ _id: m._id }, { $set: { status: 'lost' } })).rejects.toBeInstanceOf(
+        InvalidDocument,
+      );
       expect((await out.findOne({ _id: m._id }))!.status).toBe('queued');
     });
 
@@ -90,13 +101,18 @@ for (const engine of engines()) {
       expect(second).toMatchObject({ matched: 1, modified: 1 });
       expect(await leases.find({})).toEqual([{ _id: 'digest', owner: 'b', until: now }]);
 
-      const viaFind = await store
-        .collection('contacts')
-        .findOneAndUpdate(
-          { 'addresses.key': 'sms:+243990000009' },
-          { $setOnInsert: { addresses: [{ key: 'sms:+243990000009', channel: 'sms', value: '+243990000009', transport: 'twilio' }] }, $set: { lastSeenAt: now } },
-          { upsert: true },
-        );
+      const viaFind = await store.collection('contacts').findOneAndUpdate(
+        { 'addresses.key': 'sms:+243990000009' },
+        {
+          $setOnInsert: {
+            addresses: [
+              { key: 'sms:+243990000009', channel: 'sms', value: '+243990000009', transport: 'twilio' },
+            ],
+          },
+          $set: { lastSeenAt: now },
+        },
+        { upsert: true },
+      );
       expect(viaFind!.addresses[0].value).toBe('+243990000009');
       expect(viaFind!.optedOut).toBe(false);
     });
@@ -111,22 +127,27 @@ for (const engine of engines()) {
 
     test('a unique index violation is one typed error, DuplicateKey, and the first document stays', async () => {
       const contacts = store.collection('contacts');
-      const addr = { key: 'sms:+243990000001', channel: 'sms', value: '+243990000001', transport: 'twilio' } as const;
+      const addr = {
+        key: 'sms:+243990000001',
+        channel: 'sms',
+        value: '+243990000001',
+        transport: 'twilio',
+      } as const;
       await contacts.insertOne({ addresses: [addr], site: 'first' });
       const err = await contacts.insertOne({ addresses: [addr], site: 'second' }).catch((e) => e);
       expect(err).toBeInstanceOf(DuplicateKey);
       expect(err.retryable).toBe(false);
       const other = await contacts.insertOne({ addresses: [{ ...addr, key: 'sms:+2', value: '+2' }] });
-      await expect(contacts.updateOne({ _id: other._id }, { $push: { addresses: addr } })).rejects.toBeInstanceOf(
-        DuplicateKey,
-      );
+      await expect(
+        contacts.updateOne({ _id: other._id }, { $push: { addresses: addr } }),
+      ).rejects.toBeInstanceOf(DuplicateKey);
       expect(await contacts.find({ 'addresses.key': addr.key })).toHaveLength(1);
       // sparse unique: many documents without the key are fine
       await store.collection('outbound').insertMany([outbound(), outbound()]);
       await store.collection('outbound').insertOne(outbound({ dedupeKey: 'b1:c1' }));
-      await expect(store.collection('outbound').insertOne(outbound({ dedupeKey: 'b1:c1' }))).rejects.toBeInstanceOf(
-        DuplicateKey,
-      );
+      await expect(
+        store.collection('outbound').insertOne(outbound({ dedupeKey: 'b1:c1' })),
+      ).rejects.toBeInstanceOf(DuplicateKey);
     });
 
     test(
@@ -187,20 +208,36 @@ for (const engine of engines()) {
       }
       const result = await reports.aggregate([
         { $match: { kind: 'price', mineral: 'gold' } },
-        { $group: {
+        {
+          $group: {
             _id: { $dateTrunc: { date: '$createdAt', unit: 'week' } },
             n: { $sum: 1 },
             avg: { $avg: '$amount' },
             min: { $min: '$amount' },
             max: { $max: '$amount' },
             median: { $median: { input: '$amount', method: 'approximate' } },
-        } },
+          },
+        },
         { $sort: { _id: 1 } },
         { $project: { _id: 0, week: '$_id', n: 1, avg: 1, min: 1, max: 1, median: 1 } },
       ]);
       expect(result).toEqual([
-        { week: new Date('2026-11-15T00:00:00Z'), n: 1, avg: 240000, min: 240000, max: 240000, median: 240000 },
-        { week: new Date('2026-11-22T00:00:00Z'), n: 3, avg: 270000, min: 250000, max: 300000, median: 260000 },
+        {
+          week: new Date('2026-11-15T00:00:00Z'),
+          n: 1,
+          avg: 240000,
+          min: 240000,
+          max: 240000,
+          median: 240000,
+        },
+        {
+          week: new Date('2026-11-22T00:00:00Z'),
+          n: 3,
+          avg: 270000,
+          min: 250000,
+          max: 300000,
+          median: 260000,
+        },
       ]);
     });
   });
@@ -227,13 +264,17 @@ describe('embedded engine durability', () => {
             child.kill('SIGKILL');
           }
         });
-        child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`exit ${signal}`))));
+        child.on('exit', (_code, signal) =>
+          signal === 'SIGKILL' ? resolve() : reject(new Error(`exit ${signal}`)),
+        );
         child.on('error', reject);
       });
       expect(acked.length).toBeGreaterThanOrEqual(200);
       const store = new EmbeddedStore({ dir: tmp.dir });
       try {
-        const ids = new Set((await store.collection('outbound').find({}, { projection: { _id: 1 } })).map((d) => d._id));
+        const ids = new Set(
+          (await store.collection('outbound').find({}, { projection: { _id: 1 } })).map((d) => d._id),
+        );
         const lost = acked.filter((id) => !ids.has(id));
         expect(lost).toEqual([]);
       } finally {

@@ -6,7 +6,12 @@ async function main() {
   const store = new EmbeddedStore({ dir: process.argv[2] });
   const out = store.collection('outbound');
   for (let i = 0; ; i++) {
-    const doc = await out.insertOne({ channel: 'sms', transport: 'twilio', to: '+243990000001', text: `m${i}` });
+    const doc = await out.insertOne({
+      channel: 'sms',
+      transport: 'twilio',
+      to: '+243990000001',
+      text: `m${i}`,
+    });
     process.stdout.write(`ack ${doc._id}\n`);
   }
 }

@@ -41,7 +41,10 @@ const statusSchema = z.looseObject({
  * Checks `X-Twilio-Signature` against the public URL and every posted parameter
  * (Twilio's own `validateRequest`). Missing or wrong → `Forbidden` (403).
  */
-export function verifyTwilioSignature(settings: TwilioInboundSettings, req: WebhookRequest): Record<string, string> {
+export function verifyTwilioSignature(
+  settings: TwilioInboundSettings,
+  req: WebhookRequest,
+): Record<string, string> {
   const signature = req.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || !signature) throw new Forbidden('missing X-Twilio-Signature');
   if (!req.body || typeof req.body !== 'object') throw new BadRequest('expected a form-encoded body');

@@ -66,7 +66,12 @@ export class TwilioSender implements Sender {
 
 /** Turns what the twilio library threw into one of our typed errors. */
 export function classifyTwilioError(err: unknown): Error {
-  const e = err as { status?: number; code?: number | string; message?: string; headers?: Record<string, string> };
+  const e = err as {
+    status?: number;
+    code?: number | string;
+    message?: string;
+    headers?: Record<string, string>;
+  };
   const message = e?.message ?? String(err);
   if (typeof e?.status !== 'number') return new ConnectionFailed(`twilio: ${message}`, { cause: err });
   if (String(e.code) === TWILIO_UNSUBSCRIBED) return new ContactStopped(`twilio ${e.code}: ${message}`);

@@ -7,7 +7,14 @@ export const welcomeFlow = defineFlow({
   id: 'welcome',
   version: 1,
   steps: [
-    { id: 'language', type: 'ask', input: 'language', options: [...LANGUAGES], optionLabels: 'languageNames', save: 'language' },
+    {
+      id: 'language',
+      type: 'ask',
+      input: 'language',
+      options: [...LANGUAGES],
+      optionLabels: 'languageNames',
+      save: 'language',
+    },
     { id: 'setLanguage', type: 'action', action: 'setLanguage' },
     { id: 'end', type: 'end', then: 'registration' },
   ],
@@ -18,7 +25,14 @@ export const languageFlow = defineFlow({
   id: 'language',
   version: 1,
   steps: [
-    { id: 'language', type: 'ask', input: 'language', options: [...LANGUAGES], optionLabels: 'languageNames', save: 'language' },
+    {
+      id: 'language',
+      type: 'ask',
+      input: 'language',
+      options: [...LANGUAGES],
+      optionLabels: 'languageNames',
+      save: 'language',
+    },
     { id: 'setLanguage', type: 'action', action: 'setLanguage' },
     { id: 'done', type: 'say' },
     { id: 'end', type: 'end' },
@@ -30,7 +44,15 @@ export const registrationFlow = defineFlow({
   id: 'registration',
   version: 1,
   steps: [
-    { id: 'role', type: 'ask', input: 'choice', options: [...ROLES], optionLabels: 'roles', save: 'role', skippable: true },
+    {
+      id: 'role',
+      type: 'ask',
+      input: 'choice',
+      options: [...ROLES],
+      optionLabels: 'roles',
+      save: 'role',
+      skippable: true,
+    },
     { id: 'site', type: 'ask', input: 'text', save: 'site', skippable: true },
     { id: 'region', type: 'ask', input: 'text', save: 'region', skippable: true },
     { id: 'save', type: 'action', action: 'saveProfile' },
@@ -40,7 +62,16 @@ export const registrationFlow = defineFlow({
 });
 
 /** The minerals offered as numbered choices in the guided price report. */
-export const PRICE_MENU_MINERALS = ['gold', 'tin', 'coltan', 'tungsten', 'diamond', 'copper', 'cobalt', 'other'];
+export const PRICE_MENU_MINERALS = [
+  'gold',
+  'tin',
+  'coltan',
+  'tungsten',
+  'diamond',
+  'copper',
+  'cobalt',
+  'other',
+];
 
 /**
  * Price report, guided: mineral → amount → currency and unit (defaults offered) →
@@ -60,9 +91,21 @@ export const priceFlow = defineFlow({
       skipIfAnswered: true,
     },
     { id: 'amount', type: 'ask', input: 'amount', save: 'amount', skipIfAnswered: true },
-    { id: 'currencyUnit', type: 'ask', input: 'currencyUnit', save: 'currency', fills: ['currency', 'unit'], skipIfAnswered: true },
+    {
+      id: 'currencyUnit',
+      type: 'ask',
+      input: 'currencyUnit',
+      save: 'currency',
+      fills: ['currency', 'unit'],
+      skipIfAnswered: true,
+    },
     { id: 'confirm', type: 'ask', input: 'yesno', save: 'confirmed' },
-    { id: 'check', type: 'branch', cases: [{ answer: 'confirmed', equals: false, next: 'notSaved' }], otherwise: 'store' },
+    {
+      id: 'check',
+      type: 'branch',
+      cases: [{ answer: 'confirmed', equals: false, next: 'notSaved' }],
+      otherwise: 'store',
+    },
     { id: 'store', type: 'action', action: 'storePrice', next: 'end' },
     { id: 'notSaved', type: 'say' },
     { id: 'end', type: 'end' },

@@ -5,7 +5,8 @@ import { FakeTwilio } from '../../helpers/fakeTwilio';
 import { TEST_TWILIO, TestService, startService } from '../../helpers/service';
 
 const FIXTURES = path.join(__dirname, '../../../src/bots/twilio/fixtures');
-const form = (name: string) => Object.fromEntries(new URLSearchParams(fs.readFileSync(path.join(FIXTURES, name), 'utf8').trim()));
+const form = (name: string) =>
+  Object.fromEntries(new URLSearchParams(fs.readFileSync(path.join(FIXTURES, name), 'utf8').trim()));
 const json = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 const INBOUND = form('twilio-inbound-sms.form');
@@ -13,7 +14,11 @@ const STATUS = form('twilio-status-callback.form');
 
 /** Signs like Twilio does, with the official library, for the public URL of `route`. */
 function sign(route: string, params: Record<string, string>): string {
-  return twilio.getExpectedTwilioSignature(TEST_TWILIO.TWILIO_AUTH_TOKEN, TEST_TWILIO.PUBLIC_BASE_URL + route, params);
+  return twilio.getExpectedTwilioSignature(
+    TEST_TWILIO.TWILIO_AUTH_TOKEN,
+    TEST_TWILIO.PUBLIC_BASE_URL + route,
+    params,
+  );
 }
 
 async function postForm(svc: TestService, route: string, params: Record<string, string>, signature?: string) {
@@ -39,7 +44,8 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     await fake.stop();
   });
 
-  const count = (name: 'inbound' | 'reports' | 'outbound') => svc.service.store.collection(name).countDocuments();
+  const count = (name: 'inbound' | 'reports' | 'outbound') =>
+    svc.service.store.collection(name).countDocuments();
 
   describe('inbound webhook: recorded payloads', () => {
     const route = '/webhooks/twilio/sms';
@@ -50,7 +56,13 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
       status: number;
       stored: number;
     }[] = [
-      { name: 'a price report signed by the official library', params: INBOUND, signature: (p) => sign(route, p), status: 200, stored: 1 },
+      {
+        name: 'a price report signed by the official library',
+        params: INBOUND,
+        signature: (p) => sign(route, p),
+        status: 200,
+        stored: 1,
+      },
       { name: 'no signature header', params: INBOUND, signature: () => undefined, status: 403, stored: 0 },
       {
         name: 'one parameter changed after signing',
@@ -59,7 +71,13 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
         status: 403,
         stored: 0,
       },
-      { name: 'signed for another URL', params: INBOUND, signature: (p) => sign('/webhooks/twilio/status', p), status: 403, stored: 0 },
+      {
+        name: 'signed for another URL',
+        params: INBOUND,
+        signature: (p) => sign('/webhooks/twilio/status', p),
+        status: 403,
+        stored: 0,
+      },
       {
         name: 'signed but without a MessageSid',
         params: Object.fromEntries(Object.entries(INBOUND).filter(([k]) => k !== 'MessageSid')),
@@ -98,7 +116,8 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     expect(sent.params.StatusCallback).toBe(`${TEST_TWILIO.PUBLIC_BASE_URL}/webhooks/twilio/status`);
     expect(sent.params.Body).toMatch(/^Enregistré : Or 255 000 CDF\/g\. Réf P-[0-9A-Z]{5}\. Merci !/);
     expect(sent.auth).toBe(
-      'Basic ' + Buffer.from(`${TEST_TWILIO.TWILIO_ACCOUNT_SID}:${TEST_TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64'),
+      'Basic ' +
+        Buffer.from(`${TEST_TWILIO.TWILIO_ACCOUNT_SID}:${TEST_TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64'),
     );
 
     const out = svc.service.store.collection('outbound');
@@ -109,9 +128,20 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     }
     expect(msg!.status).toBe('sent');
 
-    const delivered = { ...STATUS, MessageSid: msg!.providerId!, SmsSid: msg!.providerId!, MessageStatus: 'delivered', SmsStatus: 'delivered' };
+    const delivered = {
+      ...STATUS,
+      MessageSid: msg!.providerId!,
+      SmsSid: msg!.providerId!,
+      MessageStatus: 'delivered',
+      SmsStatus: 'delivered',
+    };
     delete (delivered as Record<string, string>).ErrorCode;
-    const cb = await postForm(svc, '/webhooks/twilio/status', delivered, sign('/webhooks/twilio/status', delivered));
+    const cb = await postForm(
+      svc,
+      '/webhooks/twilio/status',
+      delivered,
+      sign('/webhooks/twilio/status', delivered),
+    );
     expect(cb.status).toBe(200);
     expect(await cb.json()).toMatchObject({ recorded: true });
     msg = await out.findOne({ _id: msg!._id });
@@ -125,7 +155,13 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     // the stored report is visible to staff
     const reports = await svc.service.store.collection('reports').find({});
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ mineral: 'gold', amount: 255000, currency: 'CDF', unit: 'g', language: 'fr' });
+    expect(reports[0]).toMatchObject({
+      mineral: 'gold',
+      amount: 255000,
+      currency: 'CDF',
+      unit: 'g',
+      language: 'fr',
+    });
   });
 
   test('the same MessageSid posted twice yields one report and one reply', async () => {
@@ -160,15 +196,45 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     }
 
     const table = [
-      { name: 'undelivered with error 30003', status: 'undelivered', error: '30003', expect: 'undelivered', optedOut: false },
-      { name: 'failed with 21610 (the person replied STOP at the carrier)', status: 'failed', error: '21610', expect: 'failed', optedOut: true },
-      { name: 'an untracked status (receiving)', status: 'receiving', error: '', expect: 'sent', optedOut: false },
+      {
+        name: 'undelivered with error 30003',
+        status: 'undelivered',
+        error: '30003',
+        expect: 'undelivered',
+        optedOut: false,
+      },
+      {
+        name: 'failed with 21610 (the person replied STOP at the carrier)',
+        status: 'failed',
+        error: '21610',
+        expect: 'failed',
+        optedOut: true,
+      },
+      {
+        name: 'an untracked status (receiving)',
+        status: 'receiving',
+        error: '',
+        expect: 'sent',
+        optedOut: false,
+      },
     ];
     test.each(table)('$name', async ({ status, error, expect: expected, optedOut }) => {
       const msg = await sentMessage();
-      const params: Record<string, string> = { ...STATUS, MessageSid: msg.providerId!, SmsSid: msg.providerId!, MessageStatus: status, SmsStatus: status, ErrorCode: error };
+      const params: Record<string, string> = {
+        ...STATUS,
+        MessageSid: msg.providerId!,
+        SmsSid: msg.providerId!,
+        MessageStatus: status,
+        SmsStatus: status,
+        ErrorCode: error,
+      };
       if (!error) delete params.ErrorCode;
-      const res = await postForm(svc, '/webhooks/twilio/status', params, sign('/webhooks/twilio/status', params));
+      const res = await postForm(
+        svc,
+        '/webhooks/twilio/status',
+        params,
+        sign('/webhooks/twilio/status', params),
+      );
       expect(res.status).toBe(200);
       const after = await svc.service.store.collection('outbound').findOne({ _id: msg._id });
       expect(after!.status).toBe(expected);
@@ -192,8 +258,13 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     await postForm(svc, '/webhooks/twilio/sms', params, sign('/webhooks/twilio/sms', params));
     await fake.waitFor(1);
     const out = svc.service.store.collection('outbound');
-    for (let i = 0; i < 100 && (await out.findOne({}))!.status !== 'dead'; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await out.findOne({})).toMatchObject({ status: 'dead', errorCode: 'contact_stopped', attempts: 1 });
+    for (let i = 0; i < 100 && (await out.findOne({}))!.status !== 'dead'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await out.findOne({})).toMatchObject({
+      status: 'dead',
+      errorCode: 'contact_stopped',
+      attempts: 1,
+    });
     expect((await svc.service.store.collection('contacts').findOne({}))!.optedOut).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.requests).toHaveLength(1);
@@ -208,9 +279,14 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
     await postForm(svc, '/webhooks/twilio/sms', params, sign('/webhooks/twilio/sms', params));
     await fake.waitFor(3);
     const out = svc.service.store.collection('outbound');
-    for (let i = 0; i < 100 && (await out.findOne({}))!.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await out.findOne({}))!.status !== 'sent'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await out.findOne({})).toMatchObject({ status: 'sent', attempts: 3 });
-    expect(fake.requests.map((r) => r.params.To)).toEqual(['+243990000001', '+243990000001', '+243990000001']);
+    expect(fake.requests.map((r) => r.params.To)).toEqual([
+      '+243990000001',
+      '+243990000001',
+      '+243990000001',
+    ]);
   });
 
   test('no phone number appears in the logs of a whole SMS exchange', async () => {

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('settings', () => {
+  test('with no settings at all, Chimba runs on the embedded store with the simulator on and SMS off', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      mongodbUri: undefined,
+      defaultLanguage: 'en',
+      defaultCurrency: 'USD',
+      simulatorEnabled: true,
+      twilio: undefined,
+      twilioMps: 1,
+      smsFoldGsm: true,
+    });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+    expect(c.twilioOffReason).toMatch(/TWILIO_ACCOUNT_SID/);
+  });
+
+  test('the simulator is off in production unless asked for, and production needs a pseudonym secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PSEUDONYM_SECRET/);
+    const prod = loadConfig({ NODE_ENV: 'production', PSEUDONYM_SECRET: 'x'.repeat(32) });
+    expect(prod.simulatorEnabled).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', PSEUDONYM_SECRET: 'x'.repeat(32), SIMULATOR_ENABLED: 'true' })
+        .simulatorEnabled,
+    ).toBe(true);
+  });
+
+  const bad: [Record<string, string>, string, RegExp][] = [
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /<= 65535/],
+    [{ TWILIO_MPS: '0' }, 'TWILIO_MPS', />= 0.01/],
+    [{ DEFAULT_LANGUAGE: 'de' }, 'DEFAULT_LANGUAGE', /one of en, fr, sw, es, pt/],
+    [{ DEFAULT_CURRENCY: 'francs' }, 'DEFAULT_CURRENCY', /ISO 4217/],
+    [{ MONGODB_URI: 'localhost:27017' }, 'MONGODB_URI', /mongodb:\/\//],
+    [{ PUBLIC_BASE_URL: 'chimba.org' }, 'PUBLIC_BASE_URL', /http/],
+    [{ SMS_FOLD_GSM: 'maybe' }, 'SMS_FOLD_GSM', /true or false/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN', /16 characters/],
+    [{ TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID', /32 hex/],
+    [{ TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32) }, 'TWILIO_AUTH_TOKEN', /required/],
+    [
+      {
+        TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
+        TWILIO_AUTH_TOKEN: 'tok',
+        PUBLIC_BASE_URL: 'https://x.org',
+      },
+      'TWILIO_FROM_NUMBER',
+      /MESSAGING_SERVICE_SID/,
+    ],
+    [
+      {
+        TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
+        TWILIO_AUTH_TOKEN: 'tok',
+        TWILIO_FROM_NUMBER: '+15005550006',
+      },
+      'PUBLIC_BASE_URL',
+      /signatures/,
+    ],
+  ];
+  test.each(bad)('%j is refused, naming %s', (env, setting, problem) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).setting).toBe(setting);
+    expect((err as ConfigError).message).toMatch(problem);
+    expect((err as ConfigError).message.startsWith(`Invalid setting ${setting}:`)).toBe(true);
+  });
+
+  test('a bad setting stops the service at start with one line naming it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+      env: { PATH: process.env.PATH, TWILIO_MPS: 'fast' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('chimba: Invalid setting TWILIO_MPS: must be a number >= 0.01 and <= 1000');
+  });
+});
