@@ -25,7 +25,11 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ from, text: line, channel }),
         });
-        const body = (await res.json()) as { replies?: string[]; segments?: number[]; error?: { message: string } };
+        const body = (await res.json()) as {
+          replies?: string[];
+          segments?: number[];
+          error?: { message: string };
+        };
         if (!res.ok) console.log(`! ${body.error?.message ?? res.status}`);
         else if (!body.replies?.length) console.log('  (no reply)');
         else
