@@ -96,6 +96,15 @@ const envSchema = z.object({
   SESSION_TIMEOUT_MINUTES: number(24 * 60, { min: 1, int: true }),
   OUTBOX_MAX_ATTEMPTS: number(8, { min: 1, max: 100, int: true }),
   SHUTDOWN_TIMEOUT_MS: number(10000, { min: 0, int: true }),
+  ONCALL_SMS: optionalString.transform((v, ctx) => {
+    const list = (v ?? '').split(/[\s,;]+/).filter(Boolean);
+    const bad = list.find((n) => !/^\+[1-9]\d{6,14}$/.test(n));
+    if (bad) {
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of E.164 numbers (+243…)' });
+      return z.NEVER;
+    }
+    return list;
+  }),
 });
 
 /** The validated settings the whole service runs on. */
@@ -128,6 +137,8 @@ export interface Config {
   sessionTimeoutMinutes: number;
   outboxMaxAttempts: number;
   shutdownTimeoutMs: number;
+  /** Phone numbers of on-call staff who get urgent incident alerts at once. */
+  oncallSms: string[];
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -218,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    oncallSms: e.ONCALL_SMS,
   };
 }
 

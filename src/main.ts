@@ -58,6 +58,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
       defaultCurrency: config.defaultCurrency,
       sessionTimeoutMinutes: config.sessionTimeoutMinutes,
       smsFoldGsm: config.smsFoldGsm,
+      oncallSms: config.oncallSms,
+      alertTransport: config.twilio ? 'twilio' : 'simulator',
     },
   });
 

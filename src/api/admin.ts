@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { BadRequest } from '../domain/errors';
 import { pseudonym } from '../domain/privacy';
+import { MINERALS, UNITS } from '../domain/minerals';
 import { REPORT_KINDS, Report } from '../models';
 import { Store } from '../store/types';
 import { requireRole } from './auth';
@@ -24,15 +25,41 @@ export function reportView(r: Report, secret: string) {
     channel: r.channel,
     language: r.language,
     contact: !r.anonymous && r.contactId ? pseudonym(secret, r.contactId) : undefined,
+    confidential: r.confidential,
+    urgent: r.urgent,
     mineral: r.mineral,
     amount: r.amount,
     currency: r.currency,
     unit: r.unit,
+    purity: r.purity,
     placeOfSale: r.placeOfSale,
+    category: r.category,
+    description: r.description,
+    incidentType: r.incidentType,
+    injured: r.injured,
+    dead: r.dead,
+    occurred: r.occurred,
+    place: r.place,
     site: r.site,
     region: r.region,
     country: r.country,
   };
+}
+
+const referenceBody = z.object({
+  mineral: z.enum(MINERALS),
+  amount: z.number().positive().max(1e12),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code')
+    .transform((c) => c.toUpperCase()),
+  unit: z.enum(UNITS),
+  region: z.string().trim().min(1).max(60).optional(),
+  source: z.string().trim().max(120).optional(),
+});
+
+function invalid(err: z.ZodError): BadRequest {
+  return new BadRequest(err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
 }
 
 /** The staff REST API under `/api/v1`. */
@@ -41,10 +68,7 @@ export function adminRouter(store: Store, pseudonymSecret: string): Router {
   r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
       const q = listQuery.safeParse(req.query);
-      if (!q.success)
-        throw new BadRequest(
-          `invalid query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        );
+      if (!q.success) throw invalid(q.error);
       const filter: Record<string, unknown> = {};
       if (q.data.kind) filter.kind = q.data.kind;
       if (q.data.before) filter.createdAt = { $lt: q.data.before };
@@ -52,6 +76,37 @@ export function adminRouter(store: Store, pseudonymSecret: string): Router {
         .collection('reports')
         .find(filter, { sort: { createdAt: -1 }, limit: q.data.limit });
       res.json({ items: items.map((i) => reportView(i, pseudonymSecret)) });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** Staff publish a reference price; market replies (`PRICE GOLD?`) quote the latest one. */
+  r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
+    try {
+      const body = referenceBody.safeParse(req.body);
+      if (!body.success) throw invalid(body.error);
+      const doc = await store
+        .collection('referencePrices')
+        .insertOne({ ...body.data, publishedAt: new Date(), publishedBy: req.staff!.name });
+      res.status(201).json({ id: doc._id, ...body.data, publishedAt: doc.publishedAt.toISOString() });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.get('/prices/reference', requireRole(store, 'viewer'), async (_req, res, next) => {
+    try {
+      const items = await store
+        .collection('referencePrices')
+        .find({}, { sort: { publishedAt: -1 }, limit: 100 });
+      res.json({
+        items: items.map(({ _id, publishedAt, ...rest }) => ({
+          id: _id,
+          ...rest,
+          publishedAt: publishedAt.toISOString(),
+        })),
+      });
     } catch (err) {
       next(err);
     }

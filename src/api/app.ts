@@ -91,7 +91,7 @@ export function buildApp(deps: AppDeps): Express {
         .json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
     });
   }
-  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.store));
+  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
   app.use('/api/v1', express.json({ limit: '256kb' }), adminRouter(deps.store, deps.pseudonymSecret));
 
   app.use((_req, res) => {

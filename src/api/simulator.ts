@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { BadRequest } from '../domain/errors';
 import { parsePhone } from '../domain/phone';
 import { Inbox } from '../flows/inbox';
-import { Store } from '../store/types';
 
 const body = z.object({
   from: z.string().trim().min(1).max(64),
@@ -17,7 +16,7 @@ const body = z.object({
  * the same inbox, engine, store and outbox as a real one; the answer lists the texts the
  * line sends back because of it, rendered as that channel would get them.
  */
-export function simulatorRouter(inbox: Inbox, store: Store): Router {
+export function simulatorRouter(inbox: Inbox): Router {
   const r = Router();
   r.use(express.json({ limit: '16kb' }));
   r.post('/messages', async (req, res, next) => {
@@ -39,7 +38,7 @@ export function simulatorRouter(inbox: Inbox, store: Store): Router {
       } else if (!/^-?\d{1,20}$/.test(from)) {
         throw new BadRequest('from: a Telegram chat id is a number');
       }
-      const { inbound } = await inbox.receive({
+      const { replies } = await inbox.receive({
         kind: 'message',
         channel,
         transport: 'simulator',
@@ -48,9 +47,6 @@ export function simulatorRouter(inbox: Inbox, store: Store): Router {
         text,
         receivedAt: new Date(),
       });
-      const replies = await store
-        .collection('outbound')
-        .find({ inReplyTo: inbound._id }, { sort: { createdAt: 1 }, projection: { text: 1, segments: 1 } });
       res.json({ replies: replies.map((m) => m.text), segments: replies.map((m) => m.segments) });
     } catch (err) {
       next(err);

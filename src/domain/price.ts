@@ -9,6 +9,8 @@ export interface PriceParts {
   unit?: Unit;
   /** Words after the unit, kept as the place of sale (`… G KAMITUGA`). */
   placeOfSale?: string;
+  /** Gold purity in karats, written `22K`, `18kt`. */
+  purity?: number;
   /** Words that could not be read; a non-empty list means the message needs a question. */
   unknown: string[];
 }
@@ -71,6 +73,12 @@ export function parsePriceParts(text: string): PriceParts {
   let expectUnit = false;
   const tail: string[] = [];
   for (const tok of tokens) {
+    const karat =
+      parts.amount !== undefined ? /^(\d{1,2})(k|kt|karat|karats|carats?|quilates?)$/i.exec(tok) : null;
+    if (karat && Number(karat[1]) >= 1 && Number(karat[1]) <= 24 && parts.purity === undefined) {
+      parts.purity = Number(karat[1]);
+      continue;
+    }
     if (parts.unit && !expectUnit) {
       const late = !parts.mineral && tail.length === 0 ? parseMineral(tok) : undefined;
       if (late) parts.mineral = late;

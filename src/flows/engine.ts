@@ -2,14 +2,15 @@ import { countryDefaults } from '../domain/country';
 import { LANGUAGE_NAMES, Language, isLanguage } from '../domain/language';
 import { Mineral, Unit, defaultUnitFor } from '../domain/minerals';
 import { parsePhone } from '../domain/phone';
-import { formatAmount, parsePriceParts } from '../domain/price';
+import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
-import { Draft, renderSms } from '../i18n/render';
-import { Contact, InboundMessage, OutboundMessage, PRIORITY } from '../models';
-import { enqueue, findOrCreateContact, insertReport } from '../store/repos';
-import { Store } from '../store/types';
-import { readInput, languageFromWord } from './inputs';
-import { KeywordMatch, KeywordMatcher } from './keywords';
+import { Draft, Rendered, renderSms } from '../i18n/render';
+import { Contact, InboundMessage, OutboundMessage, PRIORITY, Transport } from '../models';
+import { enqueue, findOrCreateContact } from '../store/repos';
+import { NewDoc, Store } from '../store/types';
+import { ReportActions } from './actions';
+import { languageFromWord, readInput } from './inputs';
+import { Keyword, KeywordMatch, KeywordMatcher } from './keywords';
 import { AskStep, Flow, Step } from './types';
 
 /** What the engine needs from the rest of the service. */
@@ -22,35 +23,49 @@ export interface EngineDeps {
     defaultCurrency: string;
     sessionTimeoutMinutes: number;
     smsFoldGsm: boolean;
+    /** On-call phone numbers for urgent incident alerts. */
+    oncallSms?: string[];
+    /** Which transport carries SMS alerts: Twilio when configured, the simulator otherwise. */
+    alertTransport?: Transport;
   };
   clock?: () => Date;
 }
 
 /** The conversation state carried through one message. */
-interface SessionState {
+export interface SessionState {
   active: boolean;
   flowId?: string;
   stepId?: string;
   answers: Record<string, unknown>;
   invalid: number;
+  inboundIds: string[];
   startedAt?: Date;
 }
 
 /** Everything one inbound message's handling works on; effects are keyed on `inbound._id`. */
-interface Turn {
+export interface Turn {
   inbound: InboundMessage;
   contact: Contact;
   created: boolean;
   lang: Language;
   session: SessionState;
-  replies: Draft[];
+  replies: (Draft & { redactAfterSend?: boolean })[];
+  /** Other messages this turn queues (alerts to on-call staff). */
+  extra: NewDoc<OutboundMessage>[];
+  /** A report flow ran: its replies are erased once sent, as they could reveal what was reported. */
+  sensitive?: boolean;
+  /** Set by an anonymous report: erase these inbound texts and drop the report's source key. */
+  anonymised?: { inboundIds: string[]; reportId: string };
   now: Date;
 }
 
-type Action = (turn: Turn) => Promise<void>;
+/** What one handled message produced, for callers that show it (the simulator). */
+export interface HandleResult {
+  replies: Rendered[];
+}
 
 const MAX_INVALID = 3;
-const IDLE: () => SessionState = () => ({ active: false, answers: {}, invalid: 0 });
+const IDLE: () => SessionState = () => ({ active: false, answers: {}, invalid: 0, inboundIds: [] });
 
 /** Runs one async job per key at a time, in arrival order: one contact's messages never interleave. */
 class KeyedQueue {
@@ -74,27 +89,32 @@ class KeyedQueue {
  * whose session already names it is not applied twice.
  */
 export class FlowEngine {
-  private keywords: KeywordMatcher;
+  readonly keywords: KeywordMatcher;
   private queue = new KeyedQueue();
-  private clock: () => Date;
-  private actions: Record<string, Action>;
+  readonly clock: () => Date;
+  private actions: Record<string, (turn: Turn) => Promise<void>>;
+  private reports: ReportActions;
 
-  constructor(private deps: EngineDeps) {
+  constructor(readonly deps: EngineDeps) {
     this.keywords = new KeywordMatcher(deps.translator);
     this.clock = deps.clock ?? (() => new Date());
+    this.reports = new ReportActions(this);
     this.actions = {
       setLanguage: (turn) => this.setLanguage(turn, turn.session.answers.language as Language, 'explicit'),
       saveProfile: (turn) => this.saveProfile(turn),
-      storePrice: (turn) => this.storePrice(turn),
+      storePrice: (turn) => this.reports.storePrice(turn),
+      checkOutlier: (turn) => this.reports.checkOutlier(turn),
+      storeIssue: (turn) => this.reports.storeIssue(turn),
+      storeIncident: (turn) => this.reports.storeIncident(turn),
     };
   }
 
   /** Handles one logged inbound message: effects, replies and session, idempotently. */
-  handle(inbound: InboundMessage): Promise<void> {
+  handle(inbound: InboundMessage): Promise<HandleResult> {
     return this.queue.run(`${inbound.channel}:${inbound.address}`, () => this.handleNow(inbound));
   }
 
-  private async handleNow(inbound: InboundMessage): Promise<void> {
+  private async handleNow(inbound: InboundMessage): Promise<HandleResult> {
     const { store } = this.deps;
     const now = this.clock();
     const country = inbound.channel === 'sms' ? parsePhone(inbound.address)?.country : undefined;
@@ -106,7 +126,7 @@ export class FlowEngine {
     const saved = await store.collection('sessions').findOne({ _id: contact._id });
     if (saved?.lastInboundId === inbound._id) {
       await this.markHandled(inbound, now);
-      return;
+      return { replies: [] };
     }
     const live = saved && saved.active && saved.expiresAt > now;
     const turn: Turn = {
@@ -116,6 +136,7 @@ export class FlowEngine {
       now,
       lang: this.languageOf(contact),
       replies: [],
+      extra: [],
       session: live
         ? {
             active: true,
@@ -123,25 +144,28 @@ export class FlowEngine {
             stepId: saved.stepId,
             answers: saved.answers ?? {},
             invalid: saved.invalid ?? 0,
+            inboundIds: saved.inboundIds ?? [],
             startedAt: saved.startedAt,
           }
         : IDLE(),
     };
 
     await this.dispatch(turn);
-    await this.queueReplies(turn);
+    const rendered = await this.queueReplies(turn);
+    const s = turn.session;
     const expiresAt = new Date(now.getTime() + this.deps.settings.sessionTimeoutMinutes * 60_000);
     await store.collection('sessions').updateOne(
       { _id: contact._id },
       {
         $set: {
-          active: turn.session.active,
-          flowId: turn.session.flowId,
-          flowVersion: turn.session.flowId ? this.deps.flows[turn.session.flowId]?.version : undefined,
-          stepId: turn.session.stepId,
-          answers: turn.session.answers,
-          invalid: turn.session.invalid,
-          startedAt: turn.session.startedAt,
+          active: s.active,
+          flowId: s.flowId,
+          flowVersion: s.flowId ? this.deps.flows[s.flowId]?.version : undefined,
+          stepId: s.stepId,
+          answers: s.answers,
+          invalid: s.invalid,
+          inboundIds: s.active && this.isSensitive(s.flowId) ? s.inboundIds : [],
+          startedAt: s.startedAt,
           lastInboundId: inbound._id,
           updatedAt: now,
           expiresAt,
@@ -149,7 +173,9 @@ export class FlowEngine {
       },
       { upsert: true },
     );
+    if (turn.anonymised) await this.reports.forget(turn.anonymised);
     await this.markHandled(inbound, now);
+    return { replies: rendered };
   }
 
   private async markHandled(inbound: InboundMessage, now: Date): Promise<void> {
@@ -161,21 +187,34 @@ export class FlowEngine {
       );
   }
 
-  private languageOf(contact: Contact): Language {
+  private isSensitive(flowId: string | undefined): boolean {
+    return !!flowId && !!this.deps.flows[flowId]?.sensitive;
+  }
+
+  /** The language to speak to a contact in: theirs, their country's, the deployment's. */
+  languageOf(contact: Contact): Language {
     if (contact.language) return contact.language;
     return countryDefaults(contact.country)?.language ?? this.deps.settings.defaultLanguage;
   }
 
-  private currencyOf(contact: Contact): string {
+  /** The currency a contact most likely means when they name none. */
+  currencyOf(contact: Contact): string {
     return countryDefaults(contact.country)?.currency ?? this.deps.settings.defaultCurrency;
   }
 
-  private t(turn: Turn, key: string, vars: Record<string, unknown> = {}): string {
+  /** A translated text in the turn's language. */
+  t(turn: Turn, key: string, vars: Record<string, unknown> = {}): string {
     return this.deps.translator.t(turn.lang, key, vars);
   }
 
-  private say(turn: Turn, key: string, vars: Record<string, unknown> = {}): void {
-    turn.replies.push({ text: this.t(turn, key, vars) });
+  /** Queues a translated reply. */
+  say(
+    turn: Turn,
+    key: string,
+    vars: Record<string, unknown> = {},
+    opts: { redactAfterSend?: boolean } = {},
+  ): void {
+    turn.replies.push({ text: this.t(turn, key, vars), ...opts });
   }
 
   // ---- routing -----------------------------------------------------------------
@@ -196,17 +235,23 @@ export class FlowEngine {
     if (turn.contact.optedOut) {
       if (kw?.keyword === 'start') return this.optIn(turn);
       // An opted-out person gets no messages; a complete one-SMS report still counts, silently.
-      if (kw?.keyword === 'price') {
-        await this.oneShotPrice(turn, kw, false);
+      if (kw && ['price', 'issue', 'incident'].includes(kw.keyword) && !kw.question) {
+        await this.report(turn, kw);
         turn.replies = [];
+        if (turn.session.active) turn.session = IDLE();
       }
       return;
     }
 
     const current = this.currentStep(turn);
+    if (current && this.isSensitive(current.flow.id)) {
+      turn.session.inboundIds.push(turn.inbound._id);
+      turn.sensitive = true;
+    }
     // A number answers the question on screen; it is never read as a keyword.
-    if (current?.step.type === 'ask' && /^\d{1,2}$/.test(text))
+    if (current?.step.type === 'ask' && /^\d{1,2}$/.test(text)) {
       return this.answer(turn, current.flow, current.step, text);
+    }
 
     if (kw) {
       switch (kw.keyword) {
@@ -229,11 +274,16 @@ export class FlowEngine {
           return this.startFlow(turn, 'language');
         }
         case 'price':
-          return this.oneShotPrice(turn, kw, true);
+        case 'issue':
+        case 'incident':
+          return this.report(turn, kw);
+        case 'status':
+          this.endSession(turn);
+          return this.reports.status(turn, kw.rest);
         case 'profile':
           return this.startFlow(turn, 'registration');
         default:
-          // skip / yes / no: answers when a question is open
+          // skip / yes / no / anon: answers when a question is open
           if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
           return this.say(turn, 'replies.unknown');
       }
@@ -244,9 +294,28 @@ export class FlowEngine {
     return this.say(turn, 'replies.unknown');
   }
 
+  /** A report keyword: its language may become the contact's; then the one-SMS form or the guided flow. */
+  private async report(turn: Turn, kw: KeywordMatch): Promise<void> {
+    if (kw.languages.length === 1 && turn.contact.languageSource !== 'explicit') {
+      await this.setLanguage(turn, kw.languages[0], 'inferred');
+    }
+    this.endSession(turn);
+    if (kw.keyword === 'price' && kw.question) return this.reports.market(turn, kw.rest);
+    const prefill = this.reports.oneShot(kw.keyword as 'price' | 'issue' | 'incident', kw.rest, (w) =>
+      this.isWord(w, 'anon'),
+    );
+    return this.startFlow(turn, kw.keyword, prefill);
+  }
+
+  /** Whether a word is a given keyword in any language. */
+  isWord(word: string, keyword: Keyword): boolean {
+    return this.keywords.match(word, [keyword])?.keyword === keyword;
+  }
+
   // ---- flows ---------------------------------------------------------------------
 
-  private endSession(turn: Turn): void {
+  /** Ends the running flow, forgetting its answers. */
+  endSession(turn: Turn): void {
     turn.session = IDLE();
   }
 
@@ -259,8 +328,10 @@ export class FlowEngine {
       stepId: flow.steps[0].id,
       answers,
       invalid: 0,
+      inboundIds: flow.sensitive ? [turn.inbound._id] : [],
       startedAt: turn.now,
     };
+    if (flow.sensitive) turn.sensitive = true;
     if (flowId === 'registration' && turn.contact.registration === 'none') {
       await this.deps.store
         .collection('contacts')
@@ -335,16 +406,16 @@ export class FlowEngine {
 
   private async answer(turn: Turn, flow: Flow, step: Step, text: string): Promise<void> {
     if (step.type !== 'ask') return this.say(turn, 'replies.unknown');
-    const skipWord = this.keywords.match(text, ['skip']);
-    if (step.skippable && (text === '0' || skipWord))
+    if (step.skippable && (text === '0' || this.isWord(text, 'skip'))) {
       return this.advance(turn, flow, this.nextOf(flow, step));
-
+    }
     const result = readInput(step, text, {
       optionLabels: this.optionLabels(turn, flow, step),
       yesNo: (t) => {
         const m = this.keywords.match(t, ['yes', 'no']);
         return m ? m.keyword === 'yes' : undefined;
       },
+      anonymous: (t) => this.isWord(t, 'anon'),
     });
     if (!result.ok) {
       turn.session.invalid += 1;
@@ -366,7 +437,7 @@ export class FlowEngine {
   }
 
   /** Values prompts and confirmations can use: answers, formatted for people. */
-  private vars(turn: Turn): Record<string, unknown> {
+  vars(turn: Turn): Record<string, unknown> {
     const a = turn.session.answers;
     const d = this.priceDefaults(turn);
     return {
@@ -375,15 +446,17 @@ export class FlowEngine {
       amount: typeof a.amount === 'number' ? formatAmount(a.amount, turn.lang) : '',
       currency: a.currency ?? d.currency,
       unit: a.unit ?? d.unit,
+      site: turn.contact.site ?? '',
     };
   }
 
-  private priceDefaults(turn: Turn): { currency: string; unit: Unit } {
+  /** The currency and unit a price report takes when it names none. */
+  priceDefaults(turn: Turn): { currency: string; unit: Unit } {
     const mineral = (turn.session.answers.mineral as Mineral | undefined) ?? 'gold';
     return { currency: this.currencyOf(turn.contact), unit: defaultUnitFor(mineral) };
   }
 
-  // ---- keywords and actions ----------------------------------------------------------
+  // ---- keywords and profile ------------------------------------------------------------
 
   private async optOut(turn: Turn): Promise<void> {
     this.endSession(turn);
@@ -414,88 +487,45 @@ export class FlowEngine {
 
   private async saveProfile(turn: Turn): Promise<void> {
     const a = turn.session.answers;
+    a.updated = turn.contact.registration === 'complete';
     const set: Record<string, unknown> = { registration: 'complete' };
     for (const k of ['role', 'site', 'region'] as const) if (typeof a[k] === 'string') set[k] = a[k];
+    if (Array.isArray(a.minerals)) set.minerals = a.minerals;
     await this.deps.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: set });
     Object.assign(turn.contact, set);
   }
 
-  /** `PRICE …`: stored at once when the SMS says enough, otherwise the guided flow picks up what it said. */
-  private async oneShotPrice(turn: Turn, kw: KeywordMatch, reply: boolean): Promise<void> {
-    if (kw.languages.length === 1 && turn.contact.languageSource !== 'explicit') {
-      await this.setLanguage(turn, kw.languages[0], 'inferred');
-    }
-    const parts = parsePriceParts(kw.rest);
-    const answers: Record<string, unknown> = {};
-    for (const k of ['mineral', 'amount', 'currency', 'unit', 'placeOfSale'] as const) {
-      if (parts[k] !== undefined) answers[k] = parts[k];
-    }
-    if (parts.mineral && parts.amount !== undefined && parts.unknown.length === 0) {
-      turn.session = { active: false, answers, invalid: 0 };
-      const d = this.priceDefaults(turn);
-      answers.currency ??= d.currency;
-      answers.unit ??= d.unit;
-      await this.storePrice(turn);
-      this.endSession(turn);
-      return;
-    }
-    if (!reply) return;
-    delete answers.placeOfSale;
-    await this.startFlow(turn, 'price', answers);
-  }
-
-  private async storePrice(turn: Turn): Promise<void> {
-    const a = turn.session.answers;
-    const c = turn.contact;
-    const report = await insertReport(this.deps.store, {
-      kind: 'price',
-      anonymous: false,
-      contactId: c._id,
-      sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
-      channel: turn.inbound.channel,
-      language: turn.lang,
-      mineral: a.mineral as Mineral,
-      amount: a.amount as number,
-      currency: a.currency as string,
-      unit: a.unit as Unit,
-      placeOfSale: a.placeOfSale as string | undefined,
-      site: c.site,
-      region: c.region,
-      country: c.country,
-      createdAt: turn.now,
-    });
-    const key = c.registration === 'none' ? 'flows.price.savedInvite.say' : 'flows.price.saved.say';
-    this.say(turn, key, { ...this.vars(turn), ref: report.reference });
-  }
-
   // ---- replies -----------------------------------------------------------------------
 
-  private async queueReplies(turn: Turn): Promise<void> {
+  /** Renders a draft for a channel: numbered lines and GSM-7 folding on SMS. */
+  render(channel: 'sms' | 'telegram', draft: Draft): Rendered {
+    if (channel === 'sms') return renderSms(draft, this.deps.settings.smsFoldGsm);
+    return {
+      text: [draft.text, ...(draft.options ?? []).map((o, n) => `${n + 1} ${o}`)].join('\n'),
+      segments: 1,
+      encoding: 'text',
+    };
+  }
+
+  private async queueReplies(turn: Turn): Promise<Rendered[]> {
     const { inbound } = turn;
-    const messages: Partial<OutboundMessage>[] = turn.replies.map((draft, i) => {
-      const rendered =
-        inbound.channel === 'sms'
-          ? renderSms(draft, this.deps.settings.smsFoldGsm)
-          : {
-              text: [draft.text, ...(draft.options ?? []).map((o, n) => `${n + 1} ${o}`)].join('\n'),
-              segments: 1,
-              encoding: 'text' as const,
-            };
-      return {
-        channel: inbound.channel,
-        transport: inbound.transport,
-        to: inbound.address,
-        contactId: turn.contact._id,
-        text: rendered.text,
-        segments: rendered.segments,
-        encoding: rendered.encoding,
-        priority: PRIORITY.reply,
-        inReplyTo: inbound._id,
-        dedupeKey: `reply:${inbound._id}:${i}`,
-        createdAt: new Date(turn.now.getTime() + i),
-        nextAttemptAt: turn.now,
-      };
-    });
-    await enqueue(this.deps.store, messages);
+    const rendered = turn.replies.map((draft) => this.render(inbound.channel, draft));
+    const messages: NewDoc<OutboundMessage>[] = rendered.map((r, i) => ({
+      channel: inbound.channel,
+      transport: inbound.transport,
+      to: inbound.address,
+      contactId: turn.contact._id,
+      text: r.text,
+      segments: r.segments,
+      encoding: r.encoding,
+      priority: PRIORITY.reply,
+      inReplyTo: inbound._id,
+      redactAfterSend: turn.sensitive || turn.replies[i].redactAfterSend || undefined,
+      dedupeKey: `reply:${inbound._id}:${i}`,
+      createdAt: new Date(turn.now.getTime() + i),
+      nextAttemptAt: turn.now,
+    }));
+    await enqueue(this.deps.store, [...turn.extra, ...messages]);
+    return rendered;
   }
 }

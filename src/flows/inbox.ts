@@ -3,6 +3,7 @@ import { Logger } from '../log';
 import { InboundMessage } from '../models';
 import { logInbound } from '../store/repos';
 import { Store } from '../store/types';
+import { Rendered } from '../i18n/render';
 import { FlowEngine } from './engine';
 
 /**
@@ -21,7 +22,7 @@ export class Inbox {
   /** Logs and processes one message; `duplicate` when the provider sent it before. */
   async receive(
     msg: IncomingMessage,
-  ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean }> {
+  ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
     const { inbound, duplicate } = await logInbound(this.store, {
       channel: msg.channel,
       transport: msg.transport,
@@ -30,17 +31,17 @@ export class Inbox {
       text: msg.text,
       receivedAt: msg.receivedAt,
     });
-    if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true };
-    const handled = await this.process(inbound);
-    return { inbound, duplicate, handled };
+    if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
+    const replies = await this.process(inbound);
+    return { inbound, duplicate, handled: replies !== undefined, replies: replies ?? [] };
   }
 
-  /** Runs the engine on a logged message; false (and the error recorded) when it failed. */
-  async process(inbound: InboundMessage): Promise<boolean> {
+  /** Runs the engine on a logged message: the replies it queued, or undefined (error recorded) when it failed. */
+  async process(inbound: InboundMessage): Promise<Rendered[] | undefined> {
     try {
-      await this.engine.handle(inbound);
+      const { replies } = await this.engine.handle(inbound);
       this.onReplies();
-      return true;
+      return replies;
     } catch (err) {
       this.log.error(
         { err, inboundId: inbound._id },
@@ -53,7 +54,7 @@ export class Inbox {
           { $set: { lastError: (err as Error).message }, $inc: { attempts: 1 } },
         )
         .catch(() => undefined);
-      return false;
+      return undefined;
     }
   }
 

@@ -1,6 +1,7 @@
 import { parseCurrency } from '../domain/currency';
 import { LANGUAGE_NAMES, isLanguage, normaliseWord } from '../domain/language';
-import { parseMineral, parseUnit } from '../domain/minerals';
+import { Mineral, parseMineral, parseUnit } from '../domain/minerals';
+import { parseCount } from '../domain/reports';
 import { parsePriceParts, tokenisePrice } from '../domain/price';
 import { AskStep } from './types';
 
@@ -13,9 +14,9 @@ export interface InputContext {
   optionLabels: string[];
   /** Is this yes / no in any language? */
   yesNo(text: string): boolean | undefined;
+  /** Is this the word for "anonymous" in any language? */
+  anonymous(text: string): boolean;
 }
-
-const MAX_TEXT = 60;
 
 function pickOption(step: AskStep, text: string, ctx: InputContext): string | undefined {
   const options = step.options ?? [];
@@ -35,7 +36,9 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
   const t = text.trim();
   switch (step.input) {
     case 'choice': {
-      const v = pickOption(step, t, ctx);
+      const v =
+        pickOption(step, t, ctx) ??
+        (step.options?.includes('anonymous') && ctx.anonymous(t) ? 'anonymous' : undefined);
       return v ? { ok: true, answers: { [step.save]: v } } : { ok: false, error: 'errors.choice' };
     }
     case 'language': {
@@ -52,9 +55,33 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
         ? { ok: false, error: 'errors.yesno' }
         : { ok: true, answers: { [step.save]: v } };
     }
+    case 'minerals': {
+      const picked: Mineral[] = [];
+      for (const tok of t.split(/[\s,;/+&]+|\b(?:and|et|na|y|e)\b/i).filter(Boolean)) {
+        const v = (pickOption(step, tok, ctx) as Mineral | undefined) ?? parseMineral(tok);
+        if (!v) return { ok: false, error: 'errors.minerals' };
+        if (!picked.includes(v)) picked.push(v);
+      }
+      return picked.length
+        ? { ok: true, answers: { [step.save]: picked } }
+        : { ok: false, error: 'errors.minerals' };
+    }
+    case 'count': {
+      const n = parseCount(t);
+      return n === undefined
+        ? { ok: false, error: 'errors.count' }
+        : { ok: true, answers: { [step.save]: n } };
+    }
+    case 'karat': {
+      const m = /^(\d{1,2})\s*(k|kt|karat|karats|carat|carats|carati|karati|quilates?|ct)?$/i.exec(t);
+      const n = m ? Number(m[1]) : NaN;
+      return n >= 1 && n <= 24
+        ? { ok: true, answers: { [step.save]: n } }
+        : { ok: false, error: 'errors.karat' };
+    }
     case 'text': {
       const clean = t.replace(/\s+/g, ' ');
-      return clean.length > 0 && clean.length <= MAX_TEXT
+      return clean.length > 0 && clean.length <= step.maxLength
         ? { ok: true, answers: { [step.save]: clean } }
         : { ok: false, error: 'errors.text' };
     }

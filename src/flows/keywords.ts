@@ -10,10 +10,14 @@ export const KEYWORDS = [
   'lang',
   'cancel',
   'price',
+  'issue',
+  'incident',
+  'status',
   'profile',
   'skip',
   'yes',
   'no',
+  'anon',
 ] as const;
 /** One of the keywords. */
 export type Keyword = (typeof KEYWORDS)[number];
@@ -28,6 +32,7 @@ const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set([
   'skip',
   'yes',
   'no',
+  'anon',
 ]);
 
 /** A keyword found at the start of a message. */
@@ -37,6 +42,8 @@ export interface KeywordMatch {
   languages: Language[];
   /** The words after the keyword, as typed. */
   rest: string;
+  /** The message ended with a question mark (`PRICE GOLD?` asks for prices). */
+  question: boolean;
 }
 
 /**
@@ -65,7 +72,8 @@ export class KeywordMatcher {
 
   /** The keyword a message starts with, if any. `only` limits which keywords count. */
   match(text: string, only?: readonly Keyword[]): KeywordMatch | undefined {
-    const trimmed = text.trim().replace(/[.!?,;:]+$/, '');
+    const question = /\?\s*$/.test(text);
+    const trimmed = text.trim().replace(/[\s.!?,;:]+$/, '');
     const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(trimmed);
     if (!m) return undefined;
     const first = normaliseWord(m[1]).replace(/^\//, '');
@@ -73,7 +81,7 @@ export class KeywordMatcher {
     for (const e of this.words.get(first) ?? []) {
       if (only && !only.includes(e.keyword)) continue;
       if (rest && WHOLE_MESSAGE.has(e.keyword)) continue;
-      return { keyword: e.keyword, languages: e.languages, rest };
+      return { keyword: e.keyword, languages: e.languages, rest, question };
     }
     return undefined;
   }

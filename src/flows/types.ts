@@ -11,9 +11,12 @@ export const INPUTS = [
   'yesno',
   'text',
   'number',
+  'count',
   'mineral',
+  'minerals',
   'amount',
   'currencyUnit',
+  'karat',
   'language',
 ] as const;
 
@@ -30,6 +33,8 @@ const askStep = z.object({
   save: id,
   fills: z.array(id).optional(),
   skippable: z.boolean().default(false),
+  /** Longest text answer accepted (`text` input). */
+  maxLength: z.number().int().min(1).max(480).default(60),
   /** Skip the question when the answers already hold everything it fills (a one-SMS report). */
   skipIfAnswered: z.boolean().default(false),
   next: id.optional(),
@@ -53,6 +58,8 @@ export const flowSchema = z
   .object({
     id,
     version: z.number().int().positive(),
+    /** A report flow whose answers may end in an anonymous report: its messages can be erased. */
+    sensitive: z.boolean().default(false),
     steps: z.array(stepSchema).min(1),
   })
   .superRefine((flow, ctx) => {

@@ -14,7 +14,8 @@ export interface InboundMessage {
   providerMessageId: string;
   address: string;
   text: string;
-  contactId?: string;
+  /** The text was erased because it belonged to an anonymous report. */
+  redacted?: boolean;
   status: InboundStatus;
   attempts: number;
   lastError?: string;
@@ -29,7 +30,7 @@ export const inboundSchema = makeSchema({
   providerMessageId: { type: String, required: true },
   address: { type: String, required: true },
   text: { type: String, default: '', maxlength: 4096 },
-  contactId: String,
+  redacted: Boolean,
   status: { type: String, enum: ['received', 'handled', 'failed'], default: 'received' },
   attempts: { type: Number, default: 0 },
   lastError: String,

@@ -4,6 +4,7 @@ import { Credential, credentialSchema } from './credential';
 import { InboundMessage, inboundSchema } from './inbound';
 import { Lease, leaseSchema } from './lease';
 import { OutboundMessage, outboundSchema } from './outbound';
+import { ReferencePrice, referencePriceSchema } from './referencePrice';
 import { Report, reportSchema } from './report';
 import { Session, sessionSchema } from './session';
 
@@ -13,6 +14,7 @@ export interface Documents {
   inbound: InboundMessage;
   sessions: Session;
   reports: Report;
+  referencePrices: ReferencePrice;
   outbound: OutboundMessage;
   credentials: Credential;
   leases: Lease;
@@ -27,6 +29,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   inbound: inboundSchema,
   sessions: sessionSchema,
   reports: reportSchema,
+  referencePrices: referencePriceSchema,
   outbound: outboundSchema,
   credentials: credentialSchema,
   leases: leaseSchema,
@@ -38,5 +41,6 @@ export * from './credential';
 export * from './inbound';
 export * from './lease';
 export * from './outbound';
+export * from './referencePrice';
 export * from './report';
 export * from './session';

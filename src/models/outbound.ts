@@ -36,6 +36,8 @@ export interface OutboundMessage {
   /** Unique when set: the same logical message is never queued twice. */
   dedupeKey?: string;
   inReplyTo?: string;
+  /** Replace the text once sent: it would tie this phone to an anonymous report. */
+  redactAfterSend?: boolean;
   errorCode?: string;
   errorReason?: string;
   createdAt: Date;
@@ -61,6 +63,7 @@ export const outboundSchema = makeSchema({
   providerId: String,
   dedupeKey: String,
   inReplyTo: String,
+  redactAfterSend: Boolean,
   errorCode: String,
   errorReason: String,
   createdAt: { type: Date, default: () => new Date() },

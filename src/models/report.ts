@@ -1,4 +1,5 @@
 import { LANGUAGES } from '../domain/language';
+import { INCIDENT_TYPES, ISSUE_CATEGORIES, IncidentType, IssueCategory } from '../domain/reports';
 import { MINERALS, Mineral, UNITS, Unit } from '../domain/minerals';
 import { CHANNELS, Channel, makeSchema } from './common';
 
@@ -12,13 +13,15 @@ export const REPORT_STATES = ['new', 'seen', 'in_progress', 'closed'] as const;
 
 /**
  * A report: a price at the pit, an issue or a safety incident. An anonymous report
- * has no `contactId` and no `sourceKey`: nothing in it leads back to the sender.
+ * has no `contactId` and no `sourceKey`: nothing in it leads back to the sender. A
+ * confidential one keeps the link, but no staff role below admin sees who sent it.
  */
 export interface Report {
   _id: string;
   kind: ReportKind;
   reference: string;
   anonymous: boolean;
+  confidential: boolean;
   contactId?: string;
   /** Idempotency key of the message that produced it (non-anonymous reports only). */
   sourceKey?: string;
@@ -31,7 +34,21 @@ export interface Report {
   currency?: string;
   unit?: Unit;
   placeOfSale?: string;
-  // place (coarse)
+  /** Gold purity in karats (1–24). */
+  purity?: number;
+  // issue
+  category?: IssueCategory;
+  description?: string;
+  // incident
+  incidentType?: IncidentType;
+  injured?: number;
+  dead?: number;
+  /** When it happened, in the reporter's words. */
+  occurred?: string;
+  /** Injuries or deaths: on-call staff were alerted; stays on top until seen. */
+  urgent: boolean;
+  // place (coarse): what the reporter named, and the contact's site/region when not anonymous
+  place?: string;
   site?: string;
   region?: string;
   country?: string;
@@ -43,6 +60,7 @@ export const reportSchema = makeSchema({
   kind: { type: String, enum: REPORT_KINDS, required: true },
   reference: { type: String, required: true, match: /^[PRC]-[0-9A-Z]{5}$/ },
   anonymous: { type: Boolean, default: false },
+  confidential: { type: Boolean, default: false },
   contactId: String,
   sourceKey: String,
   channel: { type: String, enum: CHANNELS, required: true },
@@ -53,6 +71,15 @@ export const reportSchema = makeSchema({
   currency: { type: String, match: /^[A-Z]{3}$/ },
   unit: { type: String, enum: UNITS },
   placeOfSale: { type: String, maxlength: 60 },
+  purity: { type: Number, min: 1, max: 24 },
+  category: { type: String, enum: ISSUE_CATEGORIES },
+  description: { type: String, maxlength: 480 },
+  incidentType: { type: String, enum: INCIDENT_TYPES },
+  injured: { type: Number, min: 0, max: 10000 },
+  dead: { type: Number, min: 0, max: 10000 },
+  occurred: { type: String, maxlength: 60 },
+  urgent: { type: Boolean, default: false },
+  place: { type: String, maxlength: 60 },
   site: { type: String, maxlength: 60 },
   region: { type: String, maxlength: 60 },
   country: { type: String, maxlength: 2 },
@@ -61,4 +88,5 @@ export const reportSchema = makeSchema({
 reportSchema.index({ reference: 1 }, { unique: true });
 reportSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 reportSchema.index({ kind: 1, createdAt: -1 });
+reportSchema.index({ mineral: 1, createdAt: -1 });
 reportSchema.index({ contactId: 1 }, { sparse: true });

@@ -16,6 +16,8 @@ export interface Session {
   /** Invalid answers in a row at the current step; the flow gives up after a few. */
   invalid: number;
   lastInboundId?: string;
+  /** Inbound messages of the current flow, erased if it ends in an anonymous report. */
+  inboundIds: string[];
   startedAt?: Date;
   updatedAt: Date;
   expiresAt: Date;
@@ -31,6 +33,7 @@ export const sessionSchema = makeSchema({
   answers: { type: Schema.Types.Mixed, default: {} },
   invalid: { type: Number, default: 0 },
   lastInboundId: String,
+  inboundIds: { type: [String], default: [] },
   startedAt: Date,
   updatedAt: { type: Date, default: () => new Date() },
   expiresAt: { type: Date, required: true },

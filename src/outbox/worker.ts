@@ -23,6 +23,9 @@ export interface OutboxSettings {
   maxBackoffMs?: number;
 }
 
+/** What a sent message's text becomes when it must not outlive its sending. */
+export const REDACTED = '[redacted]';
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Delay before retry number `attempt` (1-based): exponential with ±20% jitter, capped. */
@@ -134,7 +137,12 @@ export class OutboxWorker {
     try {
       const result = await sender.send(msg);
       await out.updateOne(mine, {
-        $set: { status: result.status, providerId: result.providerId, sentAt: new Date() },
+        $set: {
+          status: result.status,
+          providerId: result.providerId,
+          sentAt: new Date(),
+          ...(msg.redactAfterSend ? { text: REDACTED } : {}),
+        },
         $inc: { attempts: 1 },
         $unset: { leaseOwner: '', leaseUntil: '' },
       });
@@ -183,7 +191,12 @@ export class OutboxWorker {
       return;
     }
     await out.updateOne(mine, {
-      $set: { status: 'dead', errorCode: code, errorReason: reason },
+      $set: {
+        status: 'dead',
+        errorCode: code,
+        errorReason: reason,
+        ...(msg.redactAfterSend ? { text: REDACTED } : {}),
+      },
       $inc: { attempts: 1 },
       $unset: { leaseOwner: '', leaseUntil: '' },
     });

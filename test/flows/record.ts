@@ -6,8 +6,23 @@ import { startService } from '../helpers/service';
 async function main() {
   const [from, ...inputs] = process.argv.slice(2);
   let now = new Date('2026-11-27T06:00:00Z').getTime();
-  const svc = await startService({}, { clock: () => new Date(now) });
+  let lastRef = '';
+  const env: Record<string, string> = process.env.ONCALL_SMS ? { ONCALL_SMS: process.env.ONCALL_SMS } : {};
+  const svc = await startService(env, { clock: () => new Date(now) });
   try {
+    // REFERENCE="gold 1740 USD oz" seeds a reference price published the day before
+    if (process.env.REFERENCE) {
+      const [mineral, amount, currency, unit] = process.env.REFERENCE.split(/\s+/);
+      await svc.service.store
+        .collection('referencePrices')
+        .insertOne({
+          mineral,
+          amount: Number(amount),
+          currency,
+          unit,
+          publishedAt: new Date(now - 86_400_000),
+        } as never);
+    }
     for (const input of inputs) {
       if (input.startsWith('@')) {
         now += Number(input.slice(1)) * 3_600_000;
@@ -15,7 +30,8 @@ async function main() {
         continue;
       }
       now += 1000;
-      const replies = await svc.say(from, input);
+      const replies = await svc.say(from, input.replace('{ref}', lastRef));
+      lastRef = [...replies.join(' ').matchAll(/\b[PRC]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
       console.log(`> ${input}`);
       if (!replies.length) console.log('<none>');
       replies.forEach((r, k) =>

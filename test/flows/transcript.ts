@@ -10,6 +10,8 @@ export interface Transcript {
   channel: 'sms' | 'telegram';
   clock: Date;
   env: Record<string, string>;
+  /** Reference prices staff published before the conversation: `gold 1740 USD oz`. */
+  references: { mineral: string; amount: number; currency: string; unit: string }[];
   steps: TranscriptStep[];
 }
 
@@ -29,6 +31,7 @@ export function parseTranscript(file: string): Transcript {
     channel: 'sms',
     clock: new Date('2026-11-27T06:00:00Z'),
     env: {},
+    references: [],
     steps: [],
   };
   let i = 0;
@@ -41,6 +44,10 @@ export function parseTranscript(file: string): Transcript {
     else if (m[1] === 'channel') t.channel = m[2] as 'sms' | 'telegram';
     else if (m[1] === 'clock') t.clock = new Date(m[2]);
     else if (m[1].startsWith('env.')) t.env[m[1].slice(4)] = m[2];
+    else if (m[1] === 'reference') {
+      const [mineral, amount, currency, unit] = m[2].split(/\s+/);
+      t.references.push({ mineral, amount: Number(amount), currency, unit });
+    }
   }
   let current: { say: string; expect: string[] } | undefined;
   for (i++; i < lines.length; i++) {

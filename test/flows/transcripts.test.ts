@@ -17,15 +17,23 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
   test.each(files)('%s', async (file) => {
     const t = parseTranscript(path.join(DIR, file));
     let now = t.clock.getTime();
+    let lastRef = '';
     const svc = await startService(t.env, { clock: () => new Date(now) });
     try {
+      for (const r of t.references) {
+        await svc.service.store
+          .collection('referencePrices')
+          .insertOne({ ...r, publishedAt: new Date(now - 86_400_000) } as never);
+      }
       for (const [n, step] of t.steps.entries()) {
         if ('advanceMs' in step) {
           now += step.advanceMs;
           continue;
         }
         now += 1000;
-        const replies = await svc.say(t.from, step.say, t.channel);
+        // `{ref}` in what the person sends is the last reference the line gave them
+        const replies = await svc.say(t.from, step.say.replace('{ref}', lastRef), t.channel);
+        lastRef = [...replies.join(' ').matchAll(/\b[PRC]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
         const ok =
           replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
         if (!ok) {

@@ -1,0 +1,360 @@
+import { Mineral, Unit, defaultUnitFor, parseMineral } from '../domain/minerals';
+import { formatAmount, parsePriceParts } from '../domain/price';
+import {
+  IncidentType,
+  IssueCategory,
+  parseCount,
+  parseIncidentType,
+  parseIssueCategory,
+  parseReference,
+  ISSUE_CATEGORIES,
+} from '../domain/reports';
+import { PRIORITY, Report } from '../models';
+import { insertReport } from '../store/repos';
+import type { FlowEngine, Turn } from './engine';
+
+/** How far from the recent median a price must be to be asked about, and on how many reports. */
+const OUTLIER_FACTOR = 3;
+const OUTLIER_MIN_REPORTS = 5;
+const OUTLIER_WINDOW_DAYS = 90;
+const MARKET_WINDOW_DAYS = 30;
+const DAY = 86_400_000;
+
+/**
+ * What the report flows do: read one-SMS reports, store price, issue and incident
+ * reports (anonymous ones with nothing that leads back), alert on-call staff, answer
+ * market questions and `STATUS <ref>`.
+ */
+export class ReportActions {
+  constructor(private engine: FlowEngine) {}
+
+  private get store() {
+    return this.engine.deps.store;
+  }
+
+  /**
+   * Answers a one-SMS report pre-fills. A complete report fills everything, including its
+   * confirmation, so the flow only stops if the price looks wrong; a partial one leaves
+   * the rest to be asked.
+   */
+  oneShot(
+    kind: 'price' | 'issue' | 'incident',
+    rest: string,
+    isAnon: (w: string) => boolean,
+  ): Record<string, unknown> {
+    const words = rest.split(/\s+/).filter(Boolean);
+    const anonymous = words.some(isAnon);
+    const kept = words.filter((w) => !isAnon(w));
+    if (kind === 'price') {
+      const p = parsePriceParts(kept.join(' '));
+      const a: Record<string, unknown> = {};
+      if (p.mineral) a.mineral = p.mineral;
+      if (p.amount !== undefined && !p.unknown.length) a.amount = p.amount;
+      if (p.currency) a.currency = p.currency;
+      if (p.unit) a.unit = p.unit;
+      if (a.mineral && a.amount !== undefined) {
+        a.unit ??= defaultUnitFor(p.mineral!);
+        a.currency ??= null; // filled from the contact's country when stored
+        a.purity = p.purity ?? null;
+        a.placeOfSale = p.placeOfSale ?? null;
+        a.confirmed = true;
+      }
+      return a;
+    }
+    const privacy = anonymous ? 'anonymous' : null;
+    if (kind === 'issue') {
+      const [first, ...more] = kept;
+      const n = first && /^\d{1,2}$/.test(first) ? Number(first) : NaN;
+      const category = (first && parseIssueCategory(first)) ?? ISSUE_CATEGORIES[n - 1];
+      const description = (category ? more : kept).join(' ').slice(0, 320);
+      const a: Record<string, unknown> = {};
+      if (category) a.category = category;
+      if (description) a.description = description;
+      if (category && description) Object.assign(a, { place: null, privacy: privacy ?? 'confidential' });
+      else if (privacy) a.privacy = privacy;
+      return a;
+    }
+    // incident: a type word, injured, dead, then the place
+    const a: Record<string, unknown> = {};
+    const place: string[] = [];
+    for (const w of kept) {
+      const type = !a.incidentType ? parseIncidentType(w) : undefined;
+      const count = parseCount(w);
+      if (type) a.incidentType = type;
+      else if (count !== undefined && a.injured === undefined) a.injured = count;
+      else if (count !== undefined && a.dead === undefined) a.dead = count;
+      else place.push(w);
+    }
+    if (place.length) a.place = place.join(' ').slice(0, 60);
+    if (a.incidentType && a.injured !== undefined && a.dead !== undefined) {
+      Object.assign(a, { occurred: null, place: a.place ?? null, privacy: privacy ?? 'confidential' });
+    } else if (privacy) a.privacy = privacy;
+    return a;
+  }
+
+  // ---- price -------------------------------------------------------------------------
+
+  /** Median of recent prices for the same mineral, unit and currency (region first, if it has enough). */
+  private async recentMedian(
+    mineral: Mineral,
+    unit: Unit,
+    currency: string,
+    region: string | undefined,
+    since: Date,
+    minReports: number,
+  ): Promise<{ median: number; n: number } | undefined> {
+    const base = { kind: 'price', mineral, unit, currency, createdAt: { $gte: since } };
+    for (const filter of region ? [{ ...base, region }, base] : [base]) {
+      const [g] = await this.store.collection('reports').aggregate<{ n: number; median: number }>([
+        { $match: filter },
+        {
+          $group: {
+            _id: null,
+            n: { $sum: 1 },
+            median: { $median: { input: '$amount', method: 'approximate' } },
+          },
+        },
+      ]);
+      if (g && g.n >= minReports) return { median: g.median, n: g.n };
+    }
+    return undefined;
+  }
+
+  /** Marks the answers as an outlier when the price is far from what others reported lately. */
+  async checkOutlier(turn: Turn): Promise<void> {
+    const a = turn.session.answers;
+    a.currency ??= this.engine.currencyOf(turn.contact);
+    const since = new Date(turn.now.getTime() - OUTLIER_WINDOW_DAYS * DAY);
+    const recent = await this.recentMedian(
+      a.mineral as Mineral,
+      a.unit as Unit,
+      a.currency as string,
+      turn.contact.region,
+      since,
+      OUTLIER_MIN_REPORTS,
+    );
+    const amount = a.amount as number;
+    const far =
+      recent && (amount > recent.median * OUTLIER_FACTOR || amount < recent.median / OUTLIER_FACTOR);
+    a.outlier = !!far;
+    if (far) a.median = formatAmount(recent!.median, turn.lang);
+  }
+
+  async storePrice(turn: Turn): Promise<void> {
+    const a = turn.session.answers;
+    const c = turn.contact;
+    a.currency ??= this.engine.currencyOf(c);
+    const report = await insertReport(this.store, {
+      kind: 'price',
+      contactId: c._id,
+      sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
+      channel: turn.inbound.channel,
+      language: turn.lang,
+      mineral: a.mineral as Mineral,
+      amount: a.amount as number,
+      currency: a.currency as string,
+      unit: a.unit as Unit,
+      purity: typeof a.purity === 'number' ? a.purity : undefined,
+      placeOfSale: typeof a.placeOfSale === 'string' ? a.placeOfSale : undefined,
+      site: c.site,
+      region: c.region,
+      country: c.country,
+      createdAt: turn.now,
+    });
+    const key = c.registration === 'none' ? 'flows.price.savedInvite.say' : 'flows.price.saved.say';
+    this.engine.say(turn, key, { ...this.engine.vars(turn), ref: report.reference });
+  }
+
+  // ---- issues and incidents -----------------------------------------------------------------
+
+  /**
+   * The fields that say who and where. Anonymous: no contact, no source key once handled,
+   * only the place typed and the coarse region, and the time rounded to the hour.
+   */
+  private reporter(turn: Turn): Partial<Report> {
+    const c = turn.contact;
+    const a = turn.session.answers;
+    const typed = typeof a.place === 'string' ? a.place : undefined;
+    const common = {
+      channel: turn.inbound.channel,
+      language: turn.lang,
+      sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
+      region: c.region,
+      country: c.country,
+    };
+    if (a.privacy === 'anonymous') {
+      const hour = new Date(turn.now);
+      hour.setUTCMinutes(0, 0, 0);
+      return { ...common, anonymous: true, confidential: false, place: typed, createdAt: hour };
+    }
+    return {
+      ...common,
+      anonymous: false,
+      confidential: true,
+      contactId: c._id,
+      site: c.site,
+      place: typed ?? c.site,
+      createdAt: turn.now,
+    };
+  }
+
+  private afterStore(turn: Turn, report: Report, key: string, vars: Record<string, unknown> = {}): void {
+    const anonymous = report.anonymous;
+    if (anonymous) {
+      turn.anonymised = {
+        inboundIds: [...new Set([...turn.session.inboundIds, turn.inbound._id])],
+        reportId: report._id,
+      };
+    }
+    this.engine.say(
+      turn,
+      `${key}${anonymous ? 'Anonymous' : ''}.say`,
+      { ...vars, ref: report.reference },
+      { redactAfterSend: anonymous },
+    );
+  }
+
+  async storeIssue(turn: Turn): Promise<void> {
+    const a = turn.session.answers;
+    const report = await insertReport(this.store, {
+      kind: 'issue',
+      ...this.reporter(turn),
+      category: a.category as IssueCategory,
+      description: String(a.description ?? ''),
+    });
+    this.afterStore(turn, report, 'flows.issue.saved');
+  }
+
+  async storeIncident(turn: Turn): Promise<void> {
+    const a = turn.session.answers;
+    const injured = Number(a.injured ?? 0);
+    const dead = Number(a.dead ?? 0);
+    const urgent = injured + dead > 0;
+    const report = await insertReport(this.store, {
+      kind: 'incident',
+      ...this.reporter(turn),
+      incidentType: a.incidentType as IncidentType,
+      injured,
+      dead,
+      occurred: typeof a.occurred === 'string' ? a.occurred : undefined,
+      urgent,
+    });
+    const alerted = urgent && this.alertOnCall(turn, report);
+    this.afterStore(turn, report, alerted ? 'flows.incident.savedUrgent' : 'flows.incident.saved');
+  }
+
+  /**
+   * Urgent incident: one alert per on-call number, ahead of bulk traffic, never naming the
+   * reporter. False when nobody is on call (the reply then promises nothing).
+   */
+  private alertOnCall(turn: Turn, report: Report): boolean {
+    const { settings, translator } = this.engine.deps;
+    if (!settings.oncallSms?.length) return false;
+    const lang = settings.defaultLanguage;
+    const text = translator.t(lang, 'alerts.incident', {
+      ref: report.reference,
+      type: translator.t(lang, `incidents.${report.incidentType}`),
+      injured: report.injured,
+      dead: report.dead,
+      place: report.place ?? report.site ?? report.region ?? '?',
+      reporter: translator.t(lang, report.anonymous ? 'privacy.anonymous' : 'privacy.confidential'),
+    });
+    const rendered = this.engine.render('sms', { text });
+    for (const to of settings.oncallSms ?? []) {
+      turn.extra.push({
+        channel: 'sms',
+        transport: settings.alertTransport ?? 'simulator',
+        to,
+        text: rendered.text,
+        segments: rendered.segments,
+        encoding: rendered.encoding,
+        priority: PRIORITY.alert,
+        dedupeKey: `alert:${report._id}:${to}`,
+        createdAt: turn.now,
+        nextAttemptAt: turn.now,
+      });
+    }
+    return true;
+  }
+
+  /** Erases what would tie an anonymous report to its sender, once the turn is saved. */
+  async forget(what: { inboundIds: string[]; reportId: string }): Promise<void> {
+    await this.store
+      .collection('inbound')
+      .updateMany({ _id: { $in: what.inboundIds } }, { $set: { text: '', redacted: true } });
+    await this.store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
+  }
+
+  // ---- market information and status ------------------------------------------------------
+
+  /** `PRICE GOLD?`: the latest reference price staff published and the median of recent local reports. */
+  async market(turn: Turn, rest: string): Promise<void> {
+    const named = rest
+      .split(/\s+/)
+      .map((w) => parseMineral(w))
+      .find(Boolean);
+    const mineral = named ?? (turn.contact.minerals?.[0] as Mineral | undefined);
+    if (!mineral) return this.engine.say(turn, 'market.which');
+    const region = turn.contact.region;
+    const refs = this.store.collection('referencePrices');
+    const ref =
+      (region ? await refs.findOne({ mineral, region }, { sort: { publishedAt: -1 } }) : null) ??
+      (await refs.findOne({ mineral, region: { $exists: false } }, { sort: { publishedAt: -1 } }));
+
+    const since = new Date(turn.now.getTime() - MARKET_WINDOW_DAYS * DAY);
+    const base = { kind: 'price', mineral, createdAt: { $gte: since } };
+    let local: { _id: { currency: string; unit: string }; n: number; median: number } | undefined;
+    for (const match of region ? [{ ...base, region }, base] : [base]) {
+      [local] = await this.store.collection('reports').aggregate([
+        { $match: match },
+        {
+          $group: {
+            _id: { currency: '$currency', unit: '$unit' },
+            n: { $sum: 1 },
+            median: { $median: { input: '$amount', method: 'approximate' } },
+          },
+        },
+        { $sort: { n: -1 } },
+        { $limit: 1 },
+      ]);
+      if (local && local.n >= 3) break;
+    }
+
+    const lang = turn.lang;
+    const vars: Record<string, unknown> = {
+      mineral: this.engine.t(turn, `minerals.${mineral}`),
+      days: MARKET_WINDOW_DAYS,
+    };
+    if (ref) {
+      Object.assign(vars, {
+        refAmount: formatAmount(ref.amount, lang),
+        refCurrency: ref.currency,
+        refUnit: ref.unit,
+        refDate: new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+          ref.publishedAt,
+        ),
+      });
+    }
+    if (local) {
+      Object.assign(vars, {
+        localAmount: formatAmount(local.median, lang),
+        localCurrency: local._id.currency,
+        localUnit: local._id.unit,
+        n: local.n,
+      });
+    }
+    const key =
+      ref && local ? 'market.both' : ref ? 'market.reference' : local ? 'market.local' : 'market.none';
+    this.engine.say(turn, key, vars);
+  }
+
+  /** `STATUS <ref>`: the state of one's own report (or of an anonymous one, to whoever holds its reference). */
+  async status(turn: Turn, rest: string): Promise<void> {
+    const ref = parseReference(rest);
+    if (!ref) return this.engine.say(turn, 'status.usage');
+    const report = await this.store.collection('reports').findOne({ reference: ref });
+    const visible = report && (report.anonymous || report.contactId === turn.contact._id);
+    if (!visible) return this.engine.say(turn, 'status.notFound', { ref });
+    this.engine.say(turn, `status.${report.state}`, { ref });
+  }
+}
