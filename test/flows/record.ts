@@ -13,15 +13,13 @@ async function main() {
     // REFERENCE="gold 1740 USD oz" seeds a reference price published the day before
     if (process.env.REFERENCE) {
       const [mineral, amount, currency, unit] = process.env.REFERENCE.split(/\s+/);
-      await svc.service.store
-        .collection('referencePrices')
-        .insertOne({
-          mineral,
-          amount: Number(amount),
-          currency,
-          unit,
-          publishedAt: new Date(now - 86_400_000),
-        } as never);
+      await svc.service.store.collection('referencePrices').insertOne({
+        mineral,
+        amount: Number(amount),
+        currency,
+        unit,
+        publishedAt: new Date(now - 86_400_000),
+      } as never);
     }
     for (const input of inputs) {
       if (input.startsWith('@')) {
