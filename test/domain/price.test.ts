@@ -35,6 +35,50 @@ describe('reading a one-SMS price report the way miners write it', () => {
       'OR 255000 FC G KAMITUGA',
       { mineral: 'gold', amount: 255000, currency: 'CDF', unit: 'g', placeOfSale: 'KAMITUGA' },
     ],
+    // French (DRC, Burkina Faso, Mali, CAR)
+    ['Or 42 500 FCFA le gramme', { mineral: 'gold', amount: 42500, currency: 'XOF', unit: 'g' }],
+    ['or 40.000 cfa par gramme', { mineral: 'gold', amount: 40000, currency: 'XOF', unit: 'g' }],
+    ['diamant 180 dollars le carat', { mineral: 'diamond', amount: 180, currency: 'USD', unit: 'ct' }],
+    ['cuivre 9,5 usd kg', { mineral: 'copper', amount: 9.5, currency: 'USD', unit: 'kg' }],
+    ['coltan 38$ kilo', { mineral: 'coltan', amount: 38, currency: 'USD', unit: 'kg' }],
+    ['étain 30000 francs kg', { mineral: 'tin', amount: 30000, currency: 'CDF', unit: 'kg' }],
+    ['cobalt 12 usd le kilo', { mineral: 'cobalt', amount: 12, currency: 'USD', unit: 'kg' }],
+    ['or 255000 Fc/gramme 18K', { mineral: 'gold', amount: 255000, currency: 'CDF', unit: 'g', purity: 18 }],
+    ['or 1,2m xaf once', { mineral: 'gold', amount: 1200000, currency: 'XAF', unit: 'oz' }],
+    ['argent 900 fcfa g', { mineral: 'silver', amount: 900, currency: 'XOF', unit: 'g' }],
+    // Swahili (Tanzania, Uganda, Kenya, eastern DRC)
+    ['dhahabu 145,000 shilingi kwa gramu', { mineral: 'gold', amount: 145000, currency: 'TZS', unit: 'g' }],
+    ['dhahabu 230000 ush gramu', { mineral: 'gold', amount: 230000, currency: 'UGX', unit: 'g' }],
+    ['dhahabu 8500 ksh gramu', { mineral: 'gold', amount: 8500, currency: 'KES', unit: 'g' }],
+    ['almasi 400 dola karati', { mineral: 'diamond', amount: 400, currency: 'USD', unit: 'ct' }],
+    ['shaba 20,000 tsh kilo', { mineral: 'copper', amount: 20000, currency: 'TZS', unit: 'kg' }],
+    ['yakuti 50 usd karati', { mineral: 'sapphire', amount: 50, currency: 'USD', unit: 'ct' }],
+    ['bati 25k tsh kwa kilogramu', { mineral: 'tin', amount: 25000, currency: 'TZS', unit: 'kg' }],
+    ['fedha 3000 tsh gramu', { mineral: 'silver', amount: 3000, currency: 'TZS', unit: 'g' }],
+    ['dhahabu 160 000 tzs kwa gramu', { mineral: 'gold', amount: 160000, currency: 'TZS', unit: 'g' }],
+    // Spanish (Bolivia, Peru, Ecuador, Colombia)
+    ['ORO 420 Bs gramo', { mineral: 'gold', amount: 420, currency: 'BOB', unit: 'g' }],
+    ['oro 250,50 soles por gramo', { mineral: 'gold', amount: 250.5, currency: 'PEN', unit: 'g' }],
+    ['oro S/250 gramo', { mineral: 'gold', amount: 250, currency: 'PEN', unit: 'g' }],
+    ['oro 58 dólares por gramo', { mineral: 'gold', amount: 58, currency: 'USD', unit: 'g' }],
+    ['estaño 95 bolivianos kilo', { mineral: 'tin', amount: 95, currency: 'BOB', unit: 'kg' }],
+    ['plata 7 bs gramo', { mineral: 'silver', amount: 7, currency: 'BOB', unit: 'g' }],
+    ['wolframio 60 bs kilo', { mineral: 'tungsten', amount: 60, currency: 'BOB', unit: 'kg' }],
+    ['oro 1.850 usd onza', { mineral: 'gold', amount: 1850, currency: 'USD', unit: 'oz' }],
+    ['cobre 9 usd por kilo', { mineral: 'copper', amount: 9, currency: 'USD', unit: 'kg' }],
+    ['oro 4.200 bs por onza', { mineral: 'gold', amount: 4200, currency: 'BOB', unit: 'oz' }],
+    // Portuguese (Brazil, Mozambique)
+    ['ouro 310 reais por grama', { mineral: 'gold', amount: 310, currency: 'BRL', unit: 'g' }],
+    ['OURO R$ 1.250,00 GRAMA', { mineral: 'gold', amount: 1250, currency: 'BRL', unit: 'g' }],
+    ['cassiterita 45 reais quilo', { mineral: 'tin', amount: 45, currency: 'BRL', unit: 'kg' }],
+    ['ouro 4500 mt grama', { mineral: 'gold', amount: 4500, currency: 'MZN', unit: 'g' }],
+    ['diamante 300 dolares quilate', { mineral: 'diamond', amount: 300, currency: 'USD', unit: 'ct' }],
+    ['prata 5,5 reais grama', { mineral: 'silver', amount: 5.5, currency: 'BRL', unit: 'g' }],
+    ['ouro 320 r$ por grama 22k', { mineral: 'gold', amount: 320, currency: 'BRL', unit: 'g', purity: 22 }],
+    ['safira 80 usd quilate', { mineral: 'sapphire', amount: 80, currency: 'USD', unit: 'ct' }],
+    // Asia (later languages, same parser)
+    ['gold 1,300,000 rp gram', { mineral: 'gold', amount: 1300000, currency: 'IDR', unit: 'g' }],
+    ['gold 3,500 ₱ per gram', { mineral: 'gold', amount: 3500, currency: 'PHP', unit: 'g' }],
   ];
   test.each(table)('%s', (text, expected) => {
     const parts = parsePriceParts(text);
@@ -48,6 +92,14 @@ describe('reading a one-SMS price report the way miners write it', () => {
     ['gold -5 cdf g', 'a negative price'],
     ['gold 0 cdf g', 'a zero price'],
     ['gold 25OOO cdf g', 'letters inside the number'],
+    ['dhahabu bei nzuri leo', 'words but no price'],
+    ['oro caro', 'no amount in Spanish'],
+    ['ouro 12,34,56 reais', 'a number that is no number'],
+    ['', 'nothing at all'],
+    ['dhahabu bei nzuri leo', 'words but no price'],
+    ['oro caro', 'no amount in Spanish'],
+    ['ouro 12,34,56 reais', 'a number that is no number'],
+    ['', 'nothing at all'],
   ];
   test.each(refused)('%s is refused or asked about (%s)', (text) => {
     const p = parsePriceParts(text);
