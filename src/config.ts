@@ -96,6 +96,20 @@ const envSchema = z.object({
   SESSION_TIMEOUT_MINUTES: number(24 * 60, { min: 1, int: true }),
   OUTBOX_MAX_ATTEMPTS: number(8, { min: 1, max: 100, int: true }),
   SHUTDOWN_TIMEOUT_MS: number(10000, { min: 0, int: true }),
+  TELEGRAM_BOT_TOKEN: optionalString.refine((v) => v === undefined || /^\d{3,}:[A-Za-z0-9_-]{20,}$/.test(v), {
+    message: 'must look like 123456789:AA… (from @BotFather)',
+  }),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine(
+    (v) => v === undefined || /^[A-Za-z0-9_-]{16,256}$/.test(v),
+    {
+      message: 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -',
+    },
+  ),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).optional(),
+  TELEGRAM_API_ROOT: url('Telegram Bot API root').transform((v) =>
+    (v ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+  ),
+  TELEGRAM_MPS: number(25, { min: 0.01, max: 1000 }),
   ONCALL_SMS: optionalString.transform((v, ctx) => {
     const list = (v ?? '').split(/[\s,;]+/).filter(Boolean);
     const bad = list.find((n) => !/^\+[1-9]\d{6,14}$/.test(n));
@@ -139,6 +153,17 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Phone numbers of on-call staff who get urgent incident alerts at once. */
   oncallSms: string[];
+  telegram?: {
+    token: string;
+    /** The bot's numeric id, the part of the token before the colon. */
+    botId: string;
+    mode: 'webhook' | 'polling';
+    webhookSecret?: string;
+    apiRoot: string;
+  };
+  /** Why the Telegram channel is off, when it is. */
+  telegramOffReason?: string;
+  telegramMps: number;
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -193,6 +218,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilioOffReason = 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set';
   }
 
+  let telegram: Config['telegram'];
+  let telegramOffReason: string | undefined;
+  if (e.TELEGRAM_BOT_TOKEN) {
+    const mode = e.TELEGRAM_MODE ?? 'webhook';
+    if (mode === 'webhook') {
+      if (!e.TELEGRAM_WEBHOOK_SECRET) {
+        throw new ConfigError(
+          'TELEGRAM_WEBHOOK_SECRET',
+          'is required in webhook mode (or set TELEGRAM_MODE=polling)',
+        );
+      }
+      if (!e.PUBLIC_BASE_URL) {
+        throw new ConfigError(
+          'PUBLIC_BASE_URL',
+          'is required for the Telegram webhook (or set TELEGRAM_MODE=polling)',
+        );
+      }
+    }
+    telegram = {
+      token: e.TELEGRAM_BOT_TOKEN,
+      botId: e.TELEGRAM_BOT_TOKEN.split(':')[0],
+      mode,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: e.TELEGRAM_API_ROOT,
+    };
+  } else {
+    telegramOffReason = 'TELEGRAM_BOT_TOKEN is not set';
+  }
+
   let simulatorEnabled = e.NODE_ENV !== 'production';
   if (e.SIMULATOR_ENABLED !== undefined) {
     const parsedBool = bool(simulatorEnabled).safeParse(e.SIMULATOR_ENABLED);
@@ -230,6 +284,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     oncallSms: e.ONCALL_SMS,
+    telegram,
+    telegramOffReason,
+    telegramMps: e.TELEGRAM_MPS,
   };
 }
 

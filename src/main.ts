@@ -1,8 +1,11 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
+import { telegramUpdateHandler } from './api/webhooks';
 import { seedAdminToken } from './api/auth';
 import { SimulatorSender } from './bots/simulator/outbound';
+import { TelegramClient } from './bots/telegram/outbound';
+import { TelegramPoller } from './bots/telegram/poller';
 import { TwilioSender } from './bots/twilio/outbound';
 import { Sender } from './bots/types';
 import { Config, ConfigError, loadConfig } from './config';
@@ -22,6 +25,10 @@ export interface ServiceOptions {
   clock?: () => Date;
   ttlSweepMs?: number;
   outbox?: Partial<OutboxSettings>;
+  /** Least time between two Telegram messages to one chat (tests shorten it). */
+  telegramPerChatMs?: number;
+  /** Long-poll timeout in seconds (tests shorten it). */
+  telegramPollSeconds?: number;
 }
 
 /** A composed, not yet listening, Chimba. */
@@ -72,13 +79,36 @@ export async function createService(config: Config, options: ServiceOptions = {}
       }),
     );
   }
+  const telegram = config.telegram
+    ? new TelegramClient({
+        token: config.telegram.token,
+        apiRoot: config.telegram.apiRoot,
+        perChatMs: options.telegramPerChatMs,
+      })
+    : undefined;
+  if (telegram) senders.push(telegram);
   const outbox = new OutboxWorker(
     store,
     senders,
-    { rates: { twilio: config.twilioMps }, maxAttempts: config.outboxMaxAttempts, ...options.outbox },
+    {
+      rates: { twilio: config.twilioMps, telegram: config.telegramMps },
+      maxAttempts: config.outboxMaxAttempts,
+      ...options.outbox,
+    },
     log,
   );
   const inbox = new Inbox(store, engine, log, () => outbox.notify());
+  const onTelegramUpdate = telegram ? telegramUpdateHandler(inbox, telegram, log) : undefined;
+  const poller =
+    telegram && config.telegram!.mode === 'polling'
+      ? new TelegramPoller(
+          telegram,
+          config.telegram!.botId,
+          onTelegramUpdate!,
+          log,
+          options.telegramPollSeconds,
+        )
+      : undefined;
   if (config.adminToken) await seedAdminToken(store, config.adminToken);
 
   let accepting = true;
@@ -90,6 +120,15 @@ export async function createService(config: Config, options: ServiceOptions = {}
       ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl! }
       : undefined,
     twilioOffReason: config.twilioOffReason,
+    telegram:
+      telegram && config.telegram!.mode === 'webhook'
+        ? {
+            secret: config.telegram!.webhookSecret!,
+            botId: config.telegram!.botId,
+            onUpdate: onTelegramUpdate!,
+          }
+        : undefined,
+    telegramOffReason: config.telegramOffReason,
     simulatorEnabled: config.simulatorEnabled,
     pseudonymSecret: config.pseudonymSecret,
     accepting: () => accepting,
@@ -117,17 +156,32 @@ export async function createService(config: Config, options: ServiceOptions = {}
       const port = (server.address() as AddressInfo).port;
       outbox.start();
       scheduler.start();
+      poller?.start();
+      if (telegram && config.telegram!.mode === 'webhook') {
+        const url = `${config.publicBaseUrl}/webhooks/telegram`;
+        await telegram
+          .setWebhook(url, config.telegram!.webhookSecret!)
+          .then(() => log.info('Telegram webhook set'))
+          .catch((err) =>
+            log.warn(
+              { err },
+              'could not set the Telegram webhook; set it by hand or check TELEGRAM_API_ROOT',
+            ),
+          );
+      }
       log.info(
         {
           port,
           store: store.engine,
           dataDir: store.engine === 'embedded' ? config.dataDir : undefined,
           sms: config.twilio ? 'on' : 'off',
+          telegram: config.telegram ? config.telegram.mode : 'off',
           simulator: config.simulatorEnabled ? 'on' : 'off',
         },
         'Chimba is listening',
       );
       if (!config.twilio) log.info(`SMS channel off: ${config.twilioOffReason}`);
+      if (!config.telegram) log.info(`Telegram channel off: ${config.telegramOffReason}`);
       if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the staff API has no credential to accept');
       if (config.pseudonymSecretGenerated) {
         log.warn('PSEUDONYM_SECRET is not set: using a random one, so pseudonyms change at every restart');
@@ -143,6 +197,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, timeout]);
       server?.closeAllConnections();
+      await poller?.stop();
       await outbox.stop();
       await scheduler.stop();
       await store.close();

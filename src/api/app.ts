@@ -6,9 +6,10 @@ import { ChimbaError } from '../domain/errors';
 import { Inbox } from '../flows/inbox';
 import { Logger } from '../log';
 import { Store } from '../store/types';
+import { ParsedUpdate } from '../bots/telegram/inbound';
 import { adminRouter } from './admin';
 import { simulatorRouter } from './simulator';
-import { twilioRouter } from './webhooks';
+import { telegramRouter, twilioRouter } from './webhooks';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -17,6 +18,9 @@ export interface AppDeps {
   log: Logger;
   twilio?: TwilioInboundSettings;
   twilioOffReason?: string;
+  /** Telegram in webhook mode: the secret and the handler of updates. */
+  telegram?: { secret: string; botId: string; onUpdate: (u: ParsedUpdate) => Promise<void> };
+  telegramOffReason?: string;
   simulatorEnabled: boolean;
   pseudonymSecret: string;
   /** False while shutting down: webhooks get 503 so providers retry elsewhere or later. */
@@ -89,6 +93,18 @@ export function buildApp(deps: AppDeps): Express {
       res
         .status(503)
         .json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
+    });
+  }
+  if (deps.telegram) {
+    app.use('/webhooks/telegram', telegramRouter(deps.telegram, deps.telegram.onUpdate));
+  } else {
+    app.use('/webhooks/telegram', (_req, res) => {
+      res.status(503).json({
+        error: {
+          code: 'channel_off',
+          message: `Telegram webhook is off: ${deps.telegramOffReason ?? 'polling mode'}`,
+        },
+      });
     });
   }
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));

@@ -5,11 +5,20 @@ import { BadRequest } from '../domain/errors';
 import { parsePhone } from '../domain/phone';
 import { Inbox } from '../flows/inbox';
 
-const body = z.object({
-  from: z.string().trim().min(1).max(64),
-  text: z.string().max(1600),
-  channel: z.enum(['sms', 'telegram']).default('sms'),
-});
+const body = z
+  .object({
+    from: z.string().trim().min(1).max(64),
+    text: z.string().max(1600).optional(),
+    channel: z.enum(['sms', 'telegram']).default('sms'),
+    /** Telegram only: the callback data of a button tapped (`c:price:mineral:gold`). */
+    tap: z.string().max(64).optional(),
+    /** Telegram only: a shared location. */
+    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+  })
+  .refine((b) => b.text !== undefined || b.tap || b.location, { message: 'send text, tap or location' })
+  .refine((b) => b.channel === 'telegram' || (!b.tap && !b.location), {
+    message: 'tap and location are Telegram only',
+  });
 
 /**
  * `POST /simulator/messages`: try Chimba without any account. The message goes through
@@ -29,7 +38,7 @@ export function simulatorRouter(inbox: Inbox): Router {
             .join('; ')}`,
         );
       }
-      const { from, text, channel } = parsed.data;
+      const { from, text, channel, tap, location } = parsed.data;
       let address = from;
       if (channel === 'sms') {
         const phone = parsePhone(from);
@@ -44,10 +53,27 @@ export function simulatorRouter(inbox: Inbox): Router {
         transport: 'simulator',
         providerMessageId: `sim-${randomUUID()}`,
         address,
-        text,
+        text: text ?? '',
         receivedAt: new Date(),
+        extra: tap
+          ? { callbackData: tap }
+          : location
+            ? { location }
+            : channel === 'telegram' && /^\/start\b/.test(text ?? '')
+              ? { start: true, startPayload: (text ?? '').split(/\s+/)[1] }
+              : undefined,
       });
-      res.json({ replies: replies.map((m) => m.text), segments: replies.map((m) => m.segments) });
+      res.json({
+        replies: replies.map((m) => m.text),
+        segments: replies.map((m) => m.segments),
+        ...(channel === 'telegram'
+          ? {
+              buttons: replies.map(
+                (m) => m.buttons?.map((row) => row.map((b) => ({ text: b.text, tap: b.data }))) ?? null,
+              ),
+            }
+          : {}),
+      });
     } catch (err) {
       next(err);
     }

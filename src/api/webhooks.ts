@@ -1,4 +1,6 @@
 import express, { Router } from 'express';
+import { ParsedUpdate, parseTelegramUpdate, verifyTelegramSecret } from '../bots/telegram/inbound';
+import { TelegramClient } from '../bots/telegram/outbound';
 import { parseTwilioSms, parseTwilioStatus, TwilioInboundSettings } from '../bots/twilio/inbound';
 import { Inbox } from '../flows/inbox';
 import { Logger } from '../log';
@@ -45,6 +47,59 @@ export function twilioRouter(
         return;
       }
       res.status(200).json({ ok: true, ignored: event.kind === 'ignored' ? event.reason : undefined });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return r;
+}
+
+/**
+ * What to do with one Telegram update, from the webhook or the poller: log and process a
+ * message, then acknowledge a button tap; opt out a person who blocked the bot.
+ */
+export function telegramUpdateHandler(inbox: Inbox, client: TelegramClient, log: Logger) {
+  return async (u: ParsedUpdate): Promise<void> => {
+    const e = u.event;
+    if (e.kind === 'message') {
+      const { duplicate, handled } = await inbox.receive(e);
+      if (duplicate) log.info({ updateId: u.updateId }, 'redelivered Telegram update ignored');
+      if (!handled) log.warn({ updateId: u.updateId }, 'Telegram update logged, handling deferred');
+      if (e.extra?.callbackId) {
+        await client
+          .answerCallback(e.extra.callbackId)
+          .catch((err) => log.warn({ err }, 'answerCallbackQuery failed'));
+      }
+    } else if (e.kind === 'optout') {
+      if (await inbox.optOut(e.channel, e.address)) log.info('a Telegram user blocked the bot: opted out');
+    }
+  };
+}
+
+/**
+ * `POST /webhooks/telegram`: the secret header first (401 missing, 403 wrong, nothing
+ * read), then the JSON update (400 when malformed). Answers 200 once the update is in
+ * our log, so Telegram does not redeliver it; a failure to process is retried from the log.
+ */
+export function telegramRouter(
+  settings: { secret: string; botId: string },
+  onUpdate: (u: ParsedUpdate) => Promise<void>,
+): Router {
+  const r = Router();
+  r.use((req, _res, next) => {
+    try {
+      verifyTelegramSecret(req.headers['x-telegram-bot-api-secret-token'], settings.secret);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+  r.use(express.json({ limit: '256kb' }));
+  r.post('/', async (req, res, next) => {
+    try {
+      const parsed = parseTelegramUpdate(req.body, settings.botId);
+      await onUpdate(parsed);
+      res.json({ ok: true, ...(parsed.event.kind === 'ignored' ? { ignored: parsed.event.reason } : {}) });
     } catch (err) {
       next(err);
     }

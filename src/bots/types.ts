@@ -1,4 +1,4 @@
-import { Channel, OutboundMessage, OutboundState, Transport } from '../models';
+import { Channel, InboundExtra, OutboundMessage, OutboundState, Transport } from '../models';
 
 /** A message from a person, channel-neutral: what every adapter turns a provider payload into. */
 export interface IncomingMessage {
@@ -10,6 +10,7 @@ export interface IncomingMessage {
   address: string;
   text: string;
   receivedAt: Date;
+  extra?: InboundExtra;
 }
 
 /** A provider telling us what happened to a message we sent. */
@@ -25,6 +26,13 @@ export interface StatusUpdate {
   to?: string;
 }
 
+/** The person blocked the bot or left the chat: no more messages on any channel. */
+export interface OptOut {
+  kind: 'optout';
+  channel: Channel;
+  address: string;
+}
+
 /** Something a provider told us that needs no processing (an unknown status, a typing event). */
 export interface Ignored {
   kind: 'ignored';
@@ -32,7 +40,7 @@ export interface Ignored {
 }
 
 /** What an inbound adapter returns. */
-export type ChannelEvent = IncomingMessage | StatusUpdate | Ignored;
+export type ChannelEvent = IncomingMessage | StatusUpdate | OptOut | Ignored;
 
 /** What a provider said when it accepted a message. */
 export interface SendResult {

@@ -259,7 +259,7 @@ export class ReportActions {
       place: report.place ?? report.site ?? report.region ?? '?',
       reporter: translator.t(lang, report.anonymous ? 'privacy.anonymous' : 'privacy.confidential'),
     });
-    const rendered = this.engine.render('sms', { text });
+    const [rendered] = this.engine.render('sms', { text });
     for (const to of settings.oncallSms ?? []) {
       turn.extra.push({
         channel: 'sms',
@@ -281,7 +281,10 @@ export class ReportActions {
   async forget(what: { inboundIds: string[]; reportId: string }): Promise<void> {
     await this.store
       .collection('inbound')
-      .updateMany({ _id: { $in: what.inboundIds } }, { $set: { text: '', redacted: true } });
+      .updateMany(
+        { _id: { $in: what.inboundIds } },
+        { $set: { text: '', redacted: true }, $unset: { extra: '' } },
+      );
     await this.store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
   }
 

@@ -4,11 +4,12 @@ import { Mineral, Unit, defaultUnitFor } from '../domain/minerals';
 import { parsePhone } from '../domain/phone';
 import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
-import { Draft, Rendered, renderSms } from '../i18n/render';
+import { Draft, Rendered, renderSms, renderTelegram } from '../i18n/render';
 import { Contact, InboundMessage, OutboundMessage, PRIORITY, Transport } from '../models';
 import { enqueue, findOrCreateContact } from '../store/repos';
 import { NewDoc, Store } from '../store/types';
 import { ReportActions } from './actions';
+import { LinkActions } from './link';
 import { languageFromWord, readInput } from './inputs';
 import { Keyword, KeywordMatch, KeywordMatcher } from './keywords';
 import { AskStep, Flow, Step } from './types';
@@ -94,11 +95,13 @@ export class FlowEngine {
   readonly clock: () => Date;
   private actions: Record<string, (turn: Turn) => Promise<void>>;
   private reports: ReportActions;
+  private links: LinkActions;
 
   constructor(readonly deps: EngineDeps) {
     this.keywords = new KeywordMatcher(deps.translator);
     this.clock = deps.clock ?? (() => new Date());
     this.reports = new ReportActions(this);
+    this.links = new LinkActions(this);
     this.actions = {
       setLanguage: (turn) => this.setLanguage(turn, turn.session.answers.language as Language, 'explicit'),
       saveProfile: (turn) => this.saveProfile(turn),
@@ -134,7 +137,7 @@ export class FlowEngine {
       contact,
       created,
       now,
-      lang: this.languageOf(contact),
+      lang: this.languageOf(contact, inbound.extra?.languageHint),
       replies: [],
       extra: [],
       session: live
@@ -155,7 +158,7 @@ export class FlowEngine {
     const s = turn.session;
     const expiresAt = new Date(now.getTime() + this.deps.settings.sessionTimeoutMinutes * 60_000);
     await store.collection('sessions').updateOne(
-      { _id: contact._id },
+      { _id: turn.contact._id },
       {
         $set: {
           active: s.active,
@@ -191,10 +194,12 @@ export class FlowEngine {
     return !!flowId && !!this.deps.flows[flowId]?.sensitive;
   }
 
-  /** The language to speak to a contact in: theirs, their country's, the deployment's. */
-  languageOf(contact: Contact): Language {
+  /** The language to speak to a contact in: theirs, their country's, their app's, the deployment's. */
+  languageOf(contact: Contact, hint?: string): Language {
     if (contact.language) return contact.language;
-    return countryDefaults(contact.country)?.language ?? this.deps.settings.defaultLanguage;
+    const fromCountry = countryDefaults(contact.country)?.language;
+    if (fromCountry) return fromCountry;
+    return isLanguage(hint) ? hint : this.deps.settings.defaultLanguage;
   }
 
   /** The currency a contact most likely means when they name none. */
@@ -202,9 +207,10 @@ export class FlowEngine {
     return countryDefaults(contact.country)?.currency ?? this.deps.settings.defaultCurrency;
   }
 
-  /** A translated text in the turn's language. */
+  /** A translated text in the turn's language, with the channel's wording where it has its own. */
   t(turn: Turn, key: string, vars: Record<string, unknown> = {}): string {
-    return this.deps.translator.t(turn.lang, key, vars);
+    const context = turn.inbound.channel === 'telegram' ? 'telegram' : undefined;
+    return this.deps.translator.t(turn.lang, key, vars, context);
   }
 
   /** Queues a translated reply. */
@@ -228,8 +234,12 @@ export class FlowEngine {
   }
 
   private async dispatch(turn: Turn): Promise<void> {
-    const text = turn.inbound.text.trim();
-    const kw = this.keywords.match(text);
+    const extra = turn.inbound.extra ?? {};
+    if (extra.start) return this.chatStart(turn, extra.startPayload);
+    const text = extra.location
+      ? `${extra.location.lat.toFixed(2)},${extra.location.lon.toFixed(2)}`
+      : turn.inbound.text.trim();
+    const kw = extra.location || extra.callbackData ? undefined : this.keywords.match(text);
 
     if (kw?.keyword === 'stop') return this.optOut(turn);
     if (turn.contact.optedOut) {
@@ -247,6 +257,19 @@ export class FlowEngine {
     if (current && this.isSensitive(current.flow.id)) {
       turn.session.inboundIds.push(turn.inbound._id);
       turn.sensitive = true;
+    }
+    if (extra.callbackData) {
+      // A tap is the typed answer to the question its button belongs to; an old button does nothing.
+      const [, flowId, stepId, value] = extra.callbackData.split(':');
+      if (current?.step.type === 'ask' && current.flow.id === flowId && current.step.id === stepId) {
+        return this.answer(turn, current.flow, current.step, value);
+      }
+      return;
+    }
+    if (extra.location) {
+      if (current?.step.type === 'ask' && current.step.input === 'text')
+        return this.answer(turn, current.flow, current.step, text);
+      return this.say(turn, 'replies.unknown');
     }
     // A number answers the question on screen; it is never read as a keyword.
     if (current?.step.type === 'ask' && /^\d{1,2}$/.test(text)) {
@@ -280,6 +303,9 @@ export class FlowEngine {
         case 'status':
           this.endSession(turn);
           return this.reports.status(turn, kw.rest);
+        case 'link':
+          this.endSession(turn);
+          return this.links.link(turn, kw.rest);
         case 'profile':
           return this.startFlow(turn, 'registration');
         default:
@@ -292,6 +318,23 @@ export class FlowEngine {
     if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
     if (turn.created) return this.startFlow(turn, 'welcome');
     return this.say(turn, 'replies.unknown');
+  }
+
+  /**
+   * A chat opened with `/start` (Telegram): a `site_<code>` payload pre-fills the site (a
+   * QR code per mine site); then a welcome for a new contact, opt-in for one who had
+   * stopped, the menu otherwise.
+   */
+  private async chatStart(turn: Turn, payload: string | undefined): Promise<void> {
+    const site = payload && /^site_([A-Za-z0-9-]{1,40})$/.exec(payload)?.[1];
+    if (site) {
+      await this.deps.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: { site } });
+      turn.contact.site = site;
+    }
+    if (turn.contact.optedOut) return this.optIn(turn);
+    if (turn.created) return this.startFlow(turn, 'welcome');
+    this.endSession(turn);
+    return this.say(turn, 'replies.help');
   }
 
   /** A report keyword: its language may become the contact's; then the one-SMS form or the guided flow. */
@@ -398,9 +441,12 @@ export class FlowEngine {
   }
 
   private prompt(turn: Turn, flow: Flow, step: AskStep): Draft {
+    const values = step.input === 'yesno' ? ['1', '2'] : (step.options ?? []);
     return {
       text: this.t(turn, `flows.${flow.id}.${step.id}.prompt`, this.vars(turn)),
       options: this.optionLabels(turn, flow, step),
+      // Telegram callback data, at most 64 bytes: c:<flow>:<step>:<value>
+      optionData: values.map((v) => `c:${flow.id}:${step.id}:${v}`.slice(0, 64)),
     };
   }
 
@@ -497,19 +543,17 @@ export class FlowEngine {
 
   // ---- replies -----------------------------------------------------------------------
 
-  /** Renders a draft for a channel: numbered lines and GSM-7 folding on SMS. */
-  render(channel: 'sms' | 'telegram', draft: Draft): Rendered {
-    if (channel === 'sms') return renderSms(draft, this.deps.settings.smsFoldGsm);
-    return {
-      text: [draft.text, ...(draft.options ?? []).map((o, n) => `${n + 1} ${o}`)].join('\n'),
-      segments: 1,
-      encoding: 'text',
-    };
+  /** Renders a draft for a channel: numbered lines and GSM-7 folding on SMS, buttons and splitting on Telegram. */
+  render(channel: 'sms' | 'telegram', draft: Draft): Rendered[] {
+    if (channel === 'sms') return [renderSms(draft, this.deps.settings.smsFoldGsm)];
+    return renderTelegram(draft);
   }
 
   private async queueReplies(turn: Turn): Promise<Rendered[]> {
     const { inbound } = turn;
-    const rendered = turn.replies.map((draft) => this.render(inbound.channel, draft));
+    const rendered: (Rendered & { redactAfterSend?: boolean })[] = turn.replies.flatMap((draft) =>
+      this.render(inbound.channel, draft).map((r) => ({ ...r, redactAfterSend: draft.redactAfterSend })),
+    );
     const messages: NewDoc<OutboundMessage>[] = rendered.map((r, i) => ({
       channel: inbound.channel,
       transport: inbound.transport,
@@ -520,7 +564,8 @@ export class FlowEngine {
       encoding: r.encoding,
       priority: PRIORITY.reply,
       inReplyTo: inbound._id,
-      redactAfterSend: turn.sensitive || turn.replies[i].redactAfterSend || undefined,
+      buttons: r.buttons,
+      redactAfterSend: turn.sensitive || r.redactAfterSend || undefined,
       dedupeKey: `reply:${inbound._id}:${i}`,
       createdAt: new Date(turn.now.getTime() + i),
       nextAttemptAt: turn.now,

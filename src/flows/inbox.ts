@@ -1,7 +1,8 @@
 import { IncomingMessage } from '../bots/types';
 import { Logger } from '../log';
 import { InboundMessage } from '../models';
-import { logInbound } from '../store/repos';
+import { Channel } from '../models';
+import { addressKey, logInbound } from '../store/repos';
 import { Store } from '../store/types';
 import { Rendered } from '../i18n/render';
 import { FlowEngine } from './engine';
@@ -30,6 +31,7 @@ export class Inbox {
       address: msg.address,
       text: msg.text,
       receivedAt: msg.receivedAt,
+      extra: msg.extra,
     });
     if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
     const replies = await this.process(inbound);
@@ -56,6 +58,17 @@ export class Inbox {
         .catch(() => undefined);
       return undefined;
     }
+  }
+
+  /** The person blocked the bot or left: no more messages to them, on any channel. */
+  async optOut(channel: Channel, address: string): Promise<boolean> {
+    const r = await this.store
+      .collection('contacts')
+      .updateOne(
+        { 'addresses.key': addressKey(channel, address), optedOut: false },
+        { $set: { optedOut: true, optedOutAt: new Date() } },
+      );
+    return r.modified > 0;
   }
 
   /** Processes messages still `received` after `olderThanMs` (a crash or a failure left them). */

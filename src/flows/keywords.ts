@@ -13,6 +13,7 @@ export const KEYWORDS = [
   'issue',
   'incident',
   'status',
+  'link',
   'profile',
   'skip',
   'yes',

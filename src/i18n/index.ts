@@ -57,9 +57,12 @@ export class Translator {
     } as any);
   }
 
-  /** The text for a key in a language, with `{{vars}}` filled. */
-  t(lng: Language | undefined, key: string, vars: Record<string, unknown> = {}): string {
-    return this.i18n.t(key, { ...vars, lng: lng ?? this.defaultLanguage }) as string;
+  /**
+   * The text for a key in a language, with `{{vars}}` filled. With a `context` (the
+   * channel), `key_telegram` is preferred when it exists: richer wording where SMS needs brevity.
+   */
+  t(lng: Language | undefined, key: string, vars: Record<string, unknown> = {}, context?: string): string {
+    return this.i18n.t(key, { ...vars, lng: lng ?? this.defaultLanguage, context }) as string;
   }
 
   /** Whether a key has a translation in a language or its fallbacks. */

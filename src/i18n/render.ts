@@ -4,6 +4,8 @@ import { foldToGsm, smsCost } from '../domain/sms';
 export interface Draft {
   text: string;
   options?: string[];
+  /** Callback data of each option, for channels with buttons. */
+  optionData?: string[];
 }
 
 /** A message as one channel carries it. */
@@ -11,6 +13,48 @@ export interface Rendered {
   text: string;
   segments: number;
   encoding: 'GSM-7' | 'UCS-2' | 'text';
+  /** Inline keyboard rows (Telegram). */
+  buttons?: { text: string; data: string }[][];
+}
+
+/** Telegram's longest message. */
+export const TELEGRAM_MAX_TEXT = 4096;
+
+/** Splits a long text at line (or word) boundaries into pieces of at most `max` characters. */
+export function splitText(text: string, max = TELEGRAM_MAX_TEXT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  parts.push(rest);
+  return parts;
+}
+
+/**
+ * Telegram: choices become inline keyboard buttons (two a row when labels are short),
+ * typed answers keep working, and texts longer than 4096 characters are split.
+ */
+export function renderTelegram(draft: Draft): Rendered[] {
+  const chunks = splitText(draft.text).map((text) => ({ text, segments: 1, encoding: 'text' as const }));
+  if (draft.options?.length && draft.optionData?.length === draft.options.length) {
+    const buttons = draft.options.map((text, i) => ({ text, data: draft.optionData![i] }));
+    const perRow = buttons.every((b) => b.text.length <= 16) ? 2 : 1;
+    const rows: { text: string; data: string }[][] = [];
+    for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
+    chunks[chunks.length - 1] = { ...chunks[chunks.length - 1], buttons: rows } as (typeof chunks)[number];
+  } else if (draft.options?.length) {
+    const last = chunks.length - 1;
+    chunks[last] = {
+      ...chunks[last],
+      text: `${chunks[last].text}\n${draft.options.map((o, i) => `${i + 1} ${o}`).join('\n')}`,
+    };
+  }
+  return chunks;
 }
 
 /**

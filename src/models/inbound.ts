@@ -1,4 +1,20 @@
+import { Schema } from 'mongoose';
 import { CHANNELS, Channel, TRANSPORTS, Transport, makeSchema } from './common';
+
+/** What a message carried besides text. */
+export interface InboundExtra {
+  /** Telegram callback query id, answered when the tap is processed. */
+  callbackId?: string;
+  /** The tapped button's data: `c:<flow>:<step>:<value>`. */
+  callbackData?: string;
+  location?: { lat: number; lon: number };
+  /** `/start <payload>`: the payload (`site_KAM042`). */
+  startPayload?: string;
+  /** The message was `/start` (a Telegram chat opening). */
+  start?: boolean;
+  /** The language the person's app is set to (Telegram `language_code`), a hint for a new contact. */
+  languageHint?: string;
+}
 
 /** States of an inbound message in our log. */
 export type InboundStatus = 'received' | 'handled' | 'failed';
@@ -14,6 +30,8 @@ export interface InboundMessage {
   providerMessageId: string;
   address: string;
   text: string;
+  /** Channel details beyond the text: a tapped button, a shared location, a /start payload. */
+  extra?: InboundExtra;
   /** The text was erased because it belonged to an anonymous report. */
   redacted?: boolean;
   status: InboundStatus;
@@ -30,6 +48,7 @@ export const inboundSchema = makeSchema({
   providerMessageId: { type: String, required: true },
   address: { type: String, required: true },
   text: { type: String, default: '', maxlength: 4096 },
+  extra: { type: Schema.Types.Mixed },
   redacted: Boolean,
   status: { type: String, enum: ['received', 'handled', 'failed'], default: 'received' },
   attempts: { type: Number, default: 0 },

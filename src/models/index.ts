@@ -3,6 +3,7 @@ import { Contact, contactSchema } from './contact';
 import { Credential, credentialSchema } from './credential';
 import { InboundMessage, inboundSchema } from './inbound';
 import { Lease, leaseSchema } from './lease';
+import { LinkCode, linkCodeSchema } from './linkCode';
 import { OutboundMessage, outboundSchema } from './outbound';
 import { ReferencePrice, referencePriceSchema } from './referencePrice';
 import { Report, reportSchema } from './report';
@@ -18,6 +19,7 @@ export interface Documents {
   outbound: OutboundMessage;
   credentials: Credential;
   leases: Lease;
+  linkCodes: LinkCode;
 }
 
 /** Collection names. */
@@ -33,6 +35,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   outbound: outboundSchema,
   credentials: credentialSchema,
   leases: leaseSchema,
+  linkCodes: linkCodeSchema,
 };
 
 export * from './common';
@@ -40,6 +43,7 @@ export * from './contact';
 export * from './credential';
 export * from './inbound';
 export * from './lease';
+export * from './linkCode';
 export * from './outbound';
 export * from './referencePrice';
 export * from './report';

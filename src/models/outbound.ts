@@ -1,3 +1,4 @@
+import { Schema } from 'mongoose';
 import { CHANNELS, Channel, TRANSPORTS, Transport, makeSchema } from './common';
 
 /** Priorities of the outbox: a reply goes before an alert, an alert before bulk. */
@@ -36,6 +37,8 @@ export interface OutboundMessage {
   /** Unique when set: the same logical message is never queued twice. */
   dedupeKey?: string;
   inReplyTo?: string;
+  /** Telegram inline keyboard: rows of buttons (label and callback data). */
+  buttons?: { text: string; data: string }[][];
   /** Replace the text once sent: it would tie this phone to an anonymous report. */
   redactAfterSend?: boolean;
   errorCode?: string;
@@ -63,6 +66,7 @@ export const outboundSchema = makeSchema({
   providerId: String,
   dedupeKey: String,
   inReplyTo: String,
+  buttons: { type: Schema.Types.Mixed },
   redactAfterSend: Boolean,
   errorCode: String,
   errorReason: String,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
 import { Logger } from '../log';
-import { OUTBOUND_STATES, OutboundMessage, OutboundState, Transport } from '../models';
+import { OUTBOUND_STATES, OutboundMessage, OutboundState, PRIORITY, Transport } from '../models';
 import { addressKey } from '../store/repos';
 import { Store } from '../store/types';
 import { Sender, StatusUpdate } from '../bots/types';
@@ -129,6 +129,17 @@ export class OutboxWorker {
   async sendOne(sender: Sender): Promise<boolean> {
     const msg = await this.claim(sender.transport);
     if (!msg) return false;
+    if (msg.priority === PRIORITY.bulk && msg.contactId && (await this.optedOut(msg.contactId))) {
+      // Someone who said STOP (or blocked the bot) since this was queued gets no bulk message.
+      await this.store.collection('outbound').updateOne(
+        { _id: msg._id, leaseOwner: this.owner },
+        {
+          $set: { status: 'dead', errorCode: 'opted_out', errorReason: 'the contact opted out' },
+          $unset: { leaseOwner: '', leaseUntil: '' },
+        },
+      );
+      return true;
+    }
     const bucket = this.buckets.get(sender.transport);
     const wait = bucket ? bucket.reserve(Math.max(1, msg.segments)) : 0;
     if (wait > 0) await sleep(wait);
@@ -151,6 +162,13 @@ export class OutboxWorker {
       await this.failed(msg, err, bucket);
       return true;
     }
+  }
+
+  private async optedOut(contactId: string): Promise<boolean> {
+    const c = await this.store
+      .collection('contacts')
+      .findOne({ _id: contactId }, { projection: { optedOut: 1 } });
+    return !!c?.optedOut;
   }
 
   private async failed(msg: OutboundMessage, err: unknown, bucket?: TokenBucket): Promise<void> {

@@ -48,7 +48,7 @@ export async function logInbound(
   store: Store,
   msg: Pick<
     InboundMessage,
-    'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt'
+    'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt' | 'extra'
   >,
 ): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
   const col = store.collection('inbound');

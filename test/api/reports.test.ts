@@ -75,3 +75,41 @@ describe('staff read reports through GET /api/v1/reports', () => {
     expect(await svc.service.store.collection('inbound').countDocuments()).toBe(before);
   });
 });
+
+describe('the simulator on the telegram channel', () => {
+  test('answers what Telegram would show, buttons included, and takes taps', async () => {
+    const svc = await startService();
+    try {
+      const first = await svc.post('/simulator/messages', {
+        from: '5123456789',
+        channel: 'telegram',
+        text: 'PRICE',
+      });
+      const body = (await first.json()) as {
+        replies: string[];
+        buttons: { text: string; tap: string }[][][];
+      };
+      expect(body.replies).toEqual(['Price report. Which mineral?']);
+      expect(body.buttons[0][0]).toEqual([
+        { text: 'Gold', tap: 'c:price:mineral:gold' },
+        { text: 'Tin', tap: 'c:price:mineral:tin' },
+      ]);
+      const tapped = await svc.post('/simulator/messages', {
+        from: '5123456789',
+        channel: 'telegram',
+        tap: 'c:price:mineral:gold',
+      });
+      expect(((await tapped.json()) as { replies: string[] }).replies).toEqual([
+        'Gold: what price were you paid? Write the amount, e.g. 250000',
+      ]);
+      const badTap = await svc.post('/simulator/messages', {
+        from: '+243990000001',
+        text: 'x',
+        tap: 'c:price:mineral:gold',
+      });
+      expect(badTap.status).toBe(400);
+    } finally {
+      await svc.stop();
+    }
+  });
+});

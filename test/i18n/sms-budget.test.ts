@@ -53,6 +53,7 @@ function worstCase(lng: Language): Record<string, string | number> {
     injured: 10000,
     dead: 10000,
     ref: 'C-XXXXX',
+    code: '999999',
     place: 'X'.repeat(60),
     site: 'X'.repeat(60),
   };
@@ -75,6 +76,8 @@ describe('every SMS the line sends fits its segment budget (one unless stated), 
   const rows = LANGUAGES.flatMap((lng) =>
     leafKeys(translator.resources[lng])
       .filter((k) => !LABEL_TREES.includes(k.split('.')[0]))
+      // `…_telegram` wording is for Telegram only, where there are no segments
+      .filter((k) => !k.endsWith('_telegram'))
       .map((key) => [lng, key] as const),
   );
 
