@@ -74,6 +74,22 @@ describe('settings', () => {
     expect((err as ConfigError).message.startsWith(`Invalid setting ${setting}:`)).toBe(true);
   });
 
+  test('Telegram: off without a token; webhook mode needs a secret and a public URL; polling needs neither', () => {
+    expect(loadConfig({}).telegramOffReason).toMatch(/TELEGRAM_BOT_TOKEN/);
+    const token = '7000000001:AAFakeTokenForTestsOnly_0123456789';
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: 's'.repeat(20) })).toThrow(
+      /PUBLIC_BASE_URL/,
+    );
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'nope' })).toThrow(/Invalid setting TELEGRAM_BOT_TOKEN/);
+    expect(() => loadConfig({ TELEGRAM_MODE: 'push' })).toThrow(/Invalid setting TELEGRAM_MODE/);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: 'polling' }).telegram).toMatchObject({
+      botId: '7000000001',
+      mode: 'polling',
+      apiRoot: 'https://api.telegram.org',
+    });
+  });
+
   test('a bad setting stops the service at start with one line naming it', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
       env: { PATH: process.env.PATH, TWILIO_MPS: 'fast' },
