@@ -110,6 +110,11 @@ const envSchema = z.object({
     (v ?? 'https://api.telegram.org').replace(/\/+$/, ''),
   ),
   TELEGRAM_MPS: number(25, { min: 0.01, max: 1000 }),
+  SMS_SEGMENT_PRICE: number(0.05, { min: 0 }),
+  TELEGRAM_MESSAGE_PRICE: number(0, { min: 0 }),
+  PRICE_CURRENCY: optionalString
+    .transform((v) => (v ?? 'USD').toUpperCase())
+    .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be an ISO 4217 code such as USD' }),
   ONCALL_SMS: optionalString.transform((v, ctx) => {
     const list = (v ?? '').split(/[\s,;]+/).filter(Boolean);
     const bad = list.find((n) => !/^\+[1-9]\d{6,14}$/.test(n));
@@ -164,6 +169,8 @@ export interface Config {
   /** Why the Telegram channel is off, when it is. */
   telegramOffReason?: string;
   telegramMps: number;
+  /** What one SMS segment and one Telegram message cost, for broadcast previews. */
+  prices: { smsSegment: number; telegramMessage: number; currency: string };
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -287,6 +294,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegram,
     telegramOffReason,
     telegramMps: e.TELEGRAM_MPS,
+    prices: {
+      smsSegment: e.SMS_SEGMENT_PRICE,
+      telegramMessage: e.TELEGRAM_MESSAGE_PRICE,
+      currency: e.PRICE_CURRENCY,
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { FlowEngine } from './flows/engine';
 import { Inbox } from './flows/inbox';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
+import { FanoutSettings, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
 import { openStore } from './store';
@@ -111,6 +112,32 @@ export async function createService(config: Config, options: ServiceOptions = {}
       : undefined;
   if (config.adminToken) await seedAdminToken(store, config.adminToken);
 
+  const fanout: FanoutSettings = {
+    defaultLanguage: config.defaultLanguage,
+    smsFoldGsm: config.smsFoldGsm,
+    smsSegmentPrice: config.prices.smsSegment,
+    telegramMessagePrice: config.prices.telegramMessage,
+    priceCurrency: config.prices.currency,
+  };
+  const scheduler = new Scheduler(
+    store,
+    [
+      { name: 'inbound-retry', cron: '* * * * *', run: () => inbox.retryPending(), runAtStart: true },
+      {
+        name: 'broadcasts',
+        cron: '* * * * *',
+        runAtStart: true,
+        run: async () => {
+          const n = await runDueBroadcasts(store, fanout);
+          if (n) outbox.notify();
+          await finishBroadcasts(store);
+          return n;
+        },
+      },
+    ],
+    log,
+  );
+
   let accepting = true;
   const app = buildApp({
     store,
@@ -131,13 +158,10 @@ export async function createService(config: Config, options: ServiceOptions = {}
     telegramOffReason: config.telegramOffReason,
     simulatorEnabled: config.simulatorEnabled,
     pseudonymSecret: config.pseudonymSecret,
+    fanout,
+    kick: () => void scheduler.runNow('broadcasts'),
     accepting: () => accepting,
   });
-  const scheduler = new Scheduler(
-    store,
-    [{ name: 'inbound-retry', cron: '* * * * *', run: () => inbox.retryPending() }],
-    log,
-  );
 
   let server: http.Server | undefined;
   return {

@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { BadRequest } from '../domain/errors';
 import { pseudonym } from '../domain/privacy';
 import { MINERALS, UNITS } from '../domain/minerals';
-import { REPORT_KINDS, Report } from '../models';
+import { randomBytes } from 'node:crypto';
+import { REPORT_KINDS, Report, STAFF_ROLES } from '../models';
 import { Store } from '../store/types';
-import { requireRole } from './auth';
+import { audit } from './audit';
+import { hashToken, requireRole } from './auth';
+import { parseBody } from './validation';
 
 const listQuery = z.object({
   kind: z.enum(REPORT_KINDS).optional(),
@@ -58,17 +60,17 @@ const referenceBody = z.object({
   source: z.string().trim().max(120).optional(),
 });
 
-function invalid(err: z.ZodError): BadRequest {
-  return new BadRequest(err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-}
+const credentialBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  role: z.enum(STAFF_ROLES),
+});
 
 /** The staff REST API under `/api/v1`. */
 export function adminRouter(store: Store, pseudonymSecret: string): Router {
   const r = Router();
   r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
-      const q = listQuery.safeParse(req.query);
-      if (!q.success) throw invalid(q.error);
+      const q = { data: parseBody(listQuery, req.query) };
       const filter: Record<string, unknown> = {};
       if (q.data.kind) filter.kind = q.data.kind;
       if (q.data.before) filter.createdAt = { $lt: q.data.before };
@@ -84,12 +86,12 @@ export function adminRouter(store: Store, pseudonymSecret: string): Router {
   /** Staff publish a reference price; market replies (`PRICE GOLD?`) quote the latest one. */
   r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
     try {
-      const body = referenceBody.safeParse(req.body);
-      if (!body.success) throw invalid(body.error);
+      const body = parseBody(referenceBody, req.body);
       const doc = await store
         .collection('referencePrices')
-        .insertOne({ ...body.data, publishedAt: new Date(), publishedBy: req.staff!.name });
-      res.status(201).json({ id: doc._id, ...body.data, publishedAt: doc.publishedAt.toISOString() });
+        .insertOne({ ...body, publishedAt: new Date(), publishedBy: req.staff!.name });
+      await audit(store, req.staff!, 'price.reference', doc._id, body);
+      res.status(201).json({ id: doc._id, ...body, publishedAt: doc.publishedAt.toISOString() });
     } catch (err) {
       next(err);
     }
@@ -107,6 +109,19 @@ export function adminRouter(store: Store, pseudonymSecret: string): Router {
           publishedAt: publishedAt.toISOString(),
         })),
       });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** Admins create staff and viewer tokens; the token is shown once and stored hashed. */
+  r.post('/credentials', requireRole(store, 'admin'), async (req, res, next) => {
+    try {
+      const body = parseBody(credentialBody, req.body);
+      const token = randomBytes(24).toString('base64url');
+      const cred = await store.collection('credentials').insertOne({ ...body, tokenHash: hashToken(token) });
+      await audit(store, req.staff!, 'credential.create', cred._id, body);
+      res.status(201).json({ id: cred._id, name: cred.name, role: cred.role, token });
     } catch (err) {
       next(err);
     }

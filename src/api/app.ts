@@ -7,7 +7,10 @@ import { Inbox } from '../flows/inbox';
 import { Logger } from '../log';
 import { Store } from '../store/types';
 import { ParsedUpdate } from '../bots/telegram/inbound';
+import { FanoutSettings } from '../outbox/broadcasts';
 import { adminRouter } from './admin';
+import { auditRouter } from './audit';
+import { broadcastsRouter } from './broadcasts';
 import { simulatorRouter } from './simulator';
 import { telegramRouter, twilioRouter } from './webhooks';
 
@@ -23,6 +26,9 @@ export interface AppDeps {
   telegramOffReason?: string;
   simulatorEnabled: boolean;
   pseudonymSecret: string;
+  fanout: FanoutSettings;
+  /** Something became due (a broadcast to send now): run the scheduled work without waiting for the tick. */
+  kick: () => void;
   /** False while shutting down: webhooks get 503 so providers retry elsewhere or later. */
   accepting: () => boolean;
 }
@@ -108,7 +114,10 @@ export function buildApp(deps: AppDeps): Express {
     });
   }
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
-  app.use('/api/v1', express.json({ limit: '256kb' }), adminRouter(deps.store, deps.pseudonymSecret));
+  app.use('/api/v1', express.json({ limit: '256kb' }));
+  app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
+  app.use('/api/v1/audit', auditRouter(deps.store));
+  app.use('/api/v1', adminRouter(deps.store, deps.pseudonymSecret));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

@@ -1,4 +1,6 @@
 import { Schema } from 'mongoose';
+import { AuditEntry, auditSchema } from './audit';
+import { Broadcast, broadcastSchema } from './broadcast';
 import { Contact, contactSchema } from './contact';
 import { Credential, credentialSchema } from './credential';
 import { InboundMessage, inboundSchema } from './inbound';
@@ -20,6 +22,8 @@ export interface Documents {
   credentials: Credential;
   leases: Lease;
   linkCodes: LinkCode;
+  broadcasts: Broadcast;
+  audit: AuditEntry;
 }
 
 /** Collection names. */
@@ -36,8 +40,12 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   credentials: credentialSchema,
   leases: leaseSchema,
   linkCodes: linkCodeSchema,
+  broadcasts: broadcastSchema,
+  audit: auditSchema,
 };
 
+export * from './audit';
+export * from './broadcast';
 export * from './common';
 export * from './contact';
 export * from './credential';

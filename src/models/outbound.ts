@@ -13,6 +13,7 @@ export const OUTBOUND_STATES = [
   'undelivered',
   'failed',
   'dead',
+  'cancelled',
 ] as const;
 /** A state of an outgoing message. */
 export type OutboundState = (typeof OUTBOUND_STATES)[number];
@@ -37,6 +38,7 @@ export interface OutboundMessage {
   /** Unique when set: the same logical message is never queued twice. */
   dedupeKey?: string;
   inReplyTo?: string;
+  broadcastId?: string;
   /** Telegram inline keyboard: rows of buttons (label and callback data). */
   buttons?: { text: string; data: string }[][];
   /** Replace the text once sent: it would tie this phone to an anonymous report. */
@@ -66,6 +68,7 @@ export const outboundSchema = makeSchema({
   providerId: String,
   dedupeKey: String,
   inReplyTo: String,
+  broadcastId: String,
   buttons: { type: Schema.Types.Mixed },
   redactAfterSend: Boolean,
   errorCode: String,
@@ -74,7 +77,9 @@ export const outboundSchema = makeSchema({
   sentAt: Date,
   deliveredAt: Date,
 });
-outboundSchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
+outboundSchema.index({ status: 1, transport: 1, priority: 1, nextAttemptAt: 1 });
 outboundSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true });
 outboundSchema.index({ providerId: 1 }, { sparse: true });
 outboundSchema.index({ inReplyTo: 1 }, { sparse: true });
+outboundSchema.index({ leaseOwner: 1 }, { sparse: true });
+outboundSchema.index({ broadcastId: 1, status: 1 }, { sparse: true });

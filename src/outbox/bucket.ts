@@ -2,6 +2,8 @@
  * A token bucket charged per SMS segment: `rate` tokens a second, holding at most
  * `capacity`. A reservation may overdraw; the caller waits for what it returns, so a
  * two-segment message at 1 MPS waits two seconds and the long-run rate holds exactly.
+ * The default burst is a tenth of a second's worth, so no one-second window ever sees
+ * much more than `rate` (providers count per second).
  */
 export class TokenBucket {
   private tokens: number;
@@ -9,7 +11,7 @@ export class TokenBucket {
 
   constructor(
     readonly rate: number,
-    readonly capacity = Math.max(1, rate),
+    readonly capacity = Math.max(1, Math.ceil(rate / 10)),
     private now: () => number = () => performance.now(),
   ) {
     this.tokens = capacity;

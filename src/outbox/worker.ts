@@ -46,6 +46,7 @@ export class OutboxWorker {
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
   private buckets = new Map<Transport, TokenBucket>();
+  private local = new Map<Transport, { queue: OutboundMessage[]; claiming?: Promise<number> }>();
 
   constructor(
     private store: Store,
@@ -92,59 +93,128 @@ export class OutboxWorker {
     });
   }
 
-  private async loop(sender: Sender): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.sendOne(sender);
-      } catch (err) {
-        this.log.error({ err, transport: sender.transport }, 'outbox loop error');
+  /**
+   * The next claimed message for a transport. The loops of one transport share a local
+   * queue that one claim at a time refills with about a second of sending: large enough
+   * for bulk, small enough that a reply queued behind it waits at most about a second.
+   */
+  private async next(sender: Sender): Promise<OutboundMessage | undefined> {
+    const t = sender.transport;
+    let local = this.local.get(t);
+    if (!local) this.local.set(t, (local = { queue: [] }));
+    for (;;) {
+      const msg = local.queue.shift();
+      if (msg) return msg;
+      if (!this.running) return undefined;
+      if (local.claiming) {
+        await local.claiming;
+        continue;
       }
-      if (!worked && this.running) await this.idle(this.settings.pollMs ?? 250);
+      const rate = this.settings.rates[t] ?? 50;
+      const batch = Math.min(1000, Math.max(1, Math.ceil(rate)));
+      const l = local;
+      local.claiming = this.claimBatch(t, batch)
+        .then((claimed) => {
+          l.queue.push(...claimed);
+          return claimed.length;
+        })
+        .finally(() => (l.claiming = undefined));
+      if (!(await local.claiming)) return undefined;
     }
   }
 
-  /** Claims the most urgent due message for a transport, or null. */
-  async claim(transport: Transport, now = new Date()): Promise<OutboundMessage | null> {
-    return this.store.collection('outbound').findOneAndUpdate(
+  private async loop(sender: Sender): Promise<void> {
+    while (this.running) {
+      let msg: OutboundMessage | undefined;
+      try {
+        msg = await this.next(sender);
+        if (msg) await this.deliver(sender, msg);
+      } catch (err) {
+        this.log.error({ err, transport: sender.transport }, 'outbox loop error');
+      }
+      if (!msg && this.running) await this.idle(this.settings.pollMs ?? 250);
+    }
+    // Stopping: give back what was claimed but not sent.
+    const local = this.local.get(sender.transport);
+    while (local?.queue.length) await this.release(local.queue.shift()!).catch(() => undefined);
+  }
+
+  /**
+   * Claims up to `n` due messages for a transport, most urgent first, under a fresh lease
+   * token: pick candidates, take those still free in one update, read back what is ours.
+   * Messages whose lease ran out (a crashed worker's) are taken back too.
+   */
+  async claimBatch(transport: Transport, n: number, now = new Date()): Promise<OutboundMessage[]> {
+    const out = this.store.collection('outbound');
+    const due = await out.find(
+      { status: 'queued', transport, nextAttemptAt: { $lte: now } },
+      { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 }, limit: n, projection: { _id: 1 } },
+    );
+    const stale =
+      due.length < n
+        ? await out.find(
+            { status: 'sending', transport, leaseUntil: { $lt: now } },
+            { limit: n - due.length, projection: { _id: 1 } },
+          )
+        : [];
+    const ids = [...due, ...stale].map((d) => d._id);
+    if (!ids.length) return [];
+    const token = `${this.owner}:${randomUUID()}`;
+    await out.updateMany(
       {
-        transport,
-        $or: [
-          { status: 'queued', nextAttemptAt: { $lte: now } },
-          { status: 'sending', leaseUntil: { $lt: now } },
-        ],
+        _id: { $in: ids },
+        $or: [{ status: 'queued' }, { status: 'sending', leaseUntil: { $lt: now } }],
       },
       {
         $set: {
           status: 'sending',
-          leaseOwner: this.owner,
+          leaseOwner: token,
           leaseUntil: new Date(now.getTime() + (this.settings.leaseMs ?? 60_000)),
         },
       },
-      { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 } },
     );
+    return out.find({ leaseOwner: token }, { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 } });
+  }
+
+  /** Claims the most urgent due message for a transport, or null. */
+  async claim(transport: Transport, now = new Date()): Promise<OutboundMessage | null> {
+    const [msg] = await this.claimBatch(transport, 1, now);
+    return msg ?? null;
+  }
+
+  /** Gives a claimed message back to the queue (at shutdown). */
+  private async release(msg: OutboundMessage): Promise<void> {
+    await this.store
+      .collection('outbound')
+      .updateOne(
+        { _id: msg._id, leaseOwner: msg.leaseOwner, status: 'sending' },
+        { $set: { status: 'queued' }, $unset: { leaseOwner: '', leaseUntil: '' } },
+      );
   }
 
   /** Claims and sends one message; false when nothing was due. */
   async sendOne(sender: Sender): Promise<boolean> {
     const msg = await this.claim(sender.transport);
     if (!msg) return false;
+    await this.deliver(sender, msg);
+    return true;
+  }
+
+  /** Sends one claimed message and records what happened. */
+  private async deliver(sender: Sender, msg: OutboundMessage): Promise<void> {
+    const out = this.store.collection('outbound');
+    const mine = { _id: msg._id, leaseOwner: msg.leaseOwner, status: 'sending' };
     if (msg.priority === PRIORITY.bulk && msg.contactId && (await this.optedOut(msg.contactId))) {
       // Someone who said STOP (or blocked the bot) since this was queued gets no bulk message.
-      await this.store.collection('outbound').updateOne(
-        { _id: msg._id, leaseOwner: this.owner },
-        {
-          $set: { status: 'dead', errorCode: 'opted_out', errorReason: 'the contact opted out' },
-          $unset: { leaseOwner: '', leaseUntil: '' },
-        },
-      );
-      return true;
+      await out.updateOne(mine, {
+        $set: { status: 'dead', errorCode: 'opted_out', errorReason: 'the contact opted out' },
+        $unset: { leaseOwner: '', leaseUntil: '' },
+      });
+      return;
     }
     const bucket = this.buckets.get(sender.transport);
     const wait = bucket ? bucket.reserve(Math.max(1, msg.segments)) : 0;
     if (wait > 0) await sleep(wait);
-    const out = this.store.collection('outbound');
-    const mine = { _id: msg._id, leaseOwner: this.owner, status: 'sending' };
     try {
       const result = await sender.send(msg);
       await out.updateOne(mine, {
@@ -157,10 +227,8 @@ export class OutboxWorker {
         $inc: { attempts: 1 },
         $unset: { leaseOwner: '', leaseUntil: '' },
       });
-      return true;
     } catch (err) {
       await this.failed(msg, err, bucket);
-      return true;
     }
   }
 
@@ -173,7 +241,7 @@ export class OutboxWorker {
 
   private async failed(msg: OutboundMessage, err: unknown, bucket?: TokenBucket): Promise<void> {
     const out = this.store.collection('outbound');
-    const mine = { _id: msg._id, leaseOwner: this.owner, status: 'sending' };
+    const mine = { _id: msg._id, leaseOwner: msg.leaseOwner, status: 'sending' };
     const attempts = msg.attempts + 1;
     const typed = err instanceof ChimbaError ? err : undefined;
     // An error we did not classify is treated as transient, still bounded by maxAttempts.
@@ -230,6 +298,7 @@ const RANK: Record<OutboundState, number> = {
   undelivered: 3,
   failed: 3,
   dead: 3,
+  cancelled: 3,
 };
 
 /**
@@ -240,7 +309,9 @@ export async function recordStatus(store: Store, update: StatusUpdate): Promise<
   const out = store.collection('outbound');
   const msg = await out.findOne({ transport: update.transport, providerId: update.providerId });
   if (!msg) return false;
-  const notAfter = OUTBOUND_STATES.filter((s) => RANK[s] <= RANK[update.status] && s !== 'dead');
+  const notAfter = OUTBOUND_STATES.filter(
+    (s) => RANK[s] <= RANK[update.status] && s !== 'dead' && s !== 'cancelled',
+  );
   const set: Record<string, unknown> = { status: update.status };
   if (update.status === 'delivered') set.deliveredAt = new Date();
   if (update.errorCode) set.errorCode = update.errorCode;

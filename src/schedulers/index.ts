@@ -11,6 +11,8 @@ export interface Job {
   run: () => Promise<unknown>;
   /** How long the lease holds; longer than the job takes. */
   leaseMs?: number;
+  /** Run once at start: whatever came due while the service was down is done once, not once per missed tick. */
+  runAtStart?: boolean;
 }
 
 /**
@@ -31,14 +33,22 @@ export class Scheduler {
   start(): void {
     for (const job of this.jobs) {
       this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name }));
+      if (job.runAtStart) void this.runNow(job.name);
     }
   }
 
-  /** Runs a job now if this instance can take its lease; resolves when it is done. */
+  /**
+   * Runs a job now if this instance can take its lease; resolves when it is done. Asked
+   * while it runs, it waits and runs once more, so nothing that came due meanwhile waits a tick.
+   */
   async runNow(name: string): Promise<boolean> {
     const job = this.jobs.find((j) => j.name === name);
     if (!job) throw new Error(`unknown job ${name}`);
-    if (this.running.has(name)) return false;
+    const current = this.running.get(name);
+    if (current) {
+      await current;
+      return this.runNow(name);
+    }
     let ran = false;
     const p = (async () => {
       try {

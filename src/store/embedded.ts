@@ -86,6 +86,56 @@ function indexKeys(doc: AnyDoc, fields: string[]): { keys: string[]; allMissing:
   return { keys, allMissing };
 }
 
+/** MongoDB's order of types when sorting: null, numbers, strings, objects, arrays, booleans, dates. */
+function typeRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number') return 1;
+  if (typeof v === 'string') return 2;
+  if (v instanceof Date) return 6;
+  if (Array.isArray(v)) return 4;
+  if (typeof v === 'boolean') return 5;
+  return 3;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if (typeof a === 'number' || typeof a === 'string' || typeof a === 'boolean') {
+    const x = a as number;
+    const y = b as number;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const sa = JSON.stringify(a);
+  const sb = JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/**
+ * Sorts documents by a MongoDB sort spec with keys extracted once: far cheaper than
+ * comparing through a query engine, which matters for claims over a large outbox.
+ */
+function sortDocs<D>(docs: D[], sort: Record<string, 1 | -1>): D[] {
+  const spec = Object.entries(sort).map(([field, dir]) => ({ parts: field.split('.'), dir }));
+  const rows = docs.map((d) => ({
+    d,
+    k: spec.map(({ parts }) => {
+      let v: any = d;
+      for (const p of parts) v = v == null ? undefined : Array.isArray(v) ? v[0]?.[p] : v[p];
+      return Array.isArray(v) ? v[0] : v;
+    }),
+  }));
+  rows.sort((a, b) => {
+    for (let i = 0; i < spec.length; i++) {
+      const c = compareValues(a.k[i], b.k[i]);
+      if (c) return c * spec[i].dir;
+    }
+    return 0;
+  });
+  return rows.map((r) => r.d);
+}
+
 /** The MongoDB index name for a key spec: `{ a: 1, b: -1 }` → `a_1_b_-1`. */
 function indexName(spec: Record<string, unknown>): string {
   return Object.entries(spec)
@@ -145,8 +195,12 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   private docs = new Map<string, T>();
   private writes: Promise<unknown> = Promise.resolve();
   private uniques: UniqueIndex[] = [];
-  /** Equality lookups on the first field of every index: value key → ids. */
-  private lookups = new Map<string, Map<string, Set<string>>>();
+  /**
+   * Equality lookups on the first field, and the first two fields, of every index:
+   * index key → ids. `{ status, transport }` finds the queued messages of one transport
+   * without touching the others.
+   */
+  private lookups = new Map<string, { fields: string[]; map: Map<string, Set<string>> }>();
   readonly ttl: TtlIndex[] = [];
   private upsertStmt: Database.Statement;
   private deleteStmt: Database.Statement;
@@ -176,10 +230,13 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
       if (typeof opts.expireAfterSeconds === 'number') {
         this.ttl.push({ field: fields[0], seconds: opts.expireAfterSeconds });
       }
-      if (!this.lookups.has(fields[0])) this.lookups.set(fields[0], new Map());
+      for (const prefix of [fields.slice(0, 1), fields.slice(0, 2)]) {
+        const name = prefix.join(',');
+        if (!this.lookups.has(name)) this.lookups.set(name, { fields: prefix, map: new Map() });
+      }
     }
     this.uniques.unshift({ name: '_id_', fields: ['_id'], sparse: false, keys: new Map() });
-    this.lookups.set('_id', new Map());
+    this.lookups.set('_id', { fields: ['_id'], map: new Map() });
     for (const row of db.prepare(`SELECT doc FROM "${table}"`).iterate() as Iterable<{ doc: string }>) {
       const doc = decodeDoc(row.doc) as T;
       this.docs.set(doc._id, doc);
@@ -233,18 +290,16 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
         if (!(u.sparse && allMissing)) for (const k of keys) u.keys.set(k, after._id);
       }
     }
-    for (const [field, map] of this.lookups) {
-      const parts = field.split('.');
+    for (const { fields, map } of this.lookups.values()) {
       if (before) {
-        for (const v of valuesAt(before, parts)) {
-          const set = map.get(keyPart(v));
+        for (const k of indexKeys(before, fields).keys) {
+          const set = map.get(k);
           set?.delete(before._id);
-          if (set && set.size === 0) map.delete(keyPart(v));
+          if (set && set.size === 0) map.delete(k);
         }
       }
       if (after) {
-        for (const v of valuesAt(after, parts)) {
-          const k = keyPart(v);
+        for (const k of indexKeys(after, fields).keys) {
           let set = map.get(k);
           if (!set) map.set(k, (set = new Set()));
           set.add(after._id);
@@ -253,14 +308,14 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     }
   }
 
-  /** Candidate documents for a filter: narrowed by an equality lookup when one applies. */
+  /**
+   * Candidate documents for a filter: narrowed by the most selective equality lookup
+   * (`field: value`, `$eq`, `$in` on the first field of an index), else every document.
+   */
   private candidates(filter: Filter): T[] {
-    let best: Set<string> | undefined;
+    const equal = new Map<string, unknown[]>();
     for (const [field, cond] of Object.entries(filter)) {
-      const map = this.lookups.get(field);
-      if (!map) continue;
-      let values: unknown[] | undefined;
-      if (PRIMITIVE.has(typeof cond) || cond instanceof Date) values = [cond];
+      if (PRIMITIVE.has(typeof cond) || cond instanceof Date) equal.set(field, [cond]);
       else if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
         const keys = Object.keys(cond);
         if (
@@ -268,36 +323,59 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
           keys[0] === '$eq' &&
           (PRIMITIVE.has(typeof cond.$eq) || cond.$eq instanceof Date)
         )
-          values = [cond.$eq];
+          equal.set(field, [cond.$eq]);
         else if (
           keys.length === 1 &&
           keys[0] === '$in' &&
           Array.isArray(cond.$in) &&
           cond.$in.every((v: unknown) => PRIMITIVE.has(typeof v))
         )
-          values = cond.$in;
+          equal.set(field, [...new Set(cond.$in)]);
       }
-      if (!values) continue;
-      const ids = new Set<string>();
-      for (const v of values) for (const id of map.get(keyPart(v)) ?? []) ids.add(id);
-      if (!best || ids.size < best.size) best = ids;
+    }
+    let best: Set<string>[] | undefined;
+    let bestSize = Infinity;
+    for (const { fields, map } of this.lookups.values()) {
+      if (!fields.every((f) => equal.has(f))) continue;
+      let keys = [''];
+      for (const f of fields) {
+        const next: string[] = [];
+        for (const k of keys) for (const v of equal.get(f)!) next.push(k ? `${k}|${keyPart(v)}` : keyPart(v));
+        keys = next;
+      }
+      const sets: Set<string>[] = [];
+      let size = 0;
+      for (const k of keys) {
+        const set = map.get(k);
+        if (set) {
+          sets.push(set);
+          size += set.size;
+        }
+      }
+      if (size < bestSize) {
+        best = sets;
+        bestSize = size;
+      }
     }
     if (!best) return [...this.docs.values()];
     const out: T[] = [];
-    for (const id of best) {
-      const d = this.docs.get(id);
-      if (d) out.push(d);
+    for (const set of best) {
+      for (const id of set) {
+        const d = this.docs.get(id);
+        if (d) out.push(d);
+      }
     }
     return out;
   }
 
   private select(filter: Filter, options: FindOptions = {}): T[] {
     const query = new Query(filter);
-    const cursor = query.find(this.candidates(filter), options.projection as any);
-    if (options.sort) cursor.sort(options.sort);
-    if (options.skip) cursor.skip(options.skip);
-    if (options.limit) cursor.limit(options.limit);
-    return cursor.all() as T[];
+    let docs = this.candidates(filter).filter((d) => query.test(d));
+    if (options.sort) docs = sortDocs(docs, options.sort);
+    if (options.skip || options.limit)
+      docs = docs.slice(options.skip ?? 0, (options.skip ?? 0) + (options.limit || Infinity));
+    if (options.projection) return new Query({}).find(docs, options.projection as any).all() as T[];
+    return docs;
   }
 
   // ---- writes ------------------------------------------------------------------

@@ -14,6 +14,11 @@ export interface BotCall {
  */
 export class FakeTelegram {
   readonly calls: BotCall[] = [];
+  /** When each accepted sendMessage arrived (ms), and how many got 429 for going too fast. */
+  readonly sentAt: number[] = [];
+  throttled = 0;
+  /** Telegram's bulk limit: more than this many sendMessage in any second gets 429. */
+  limitPerSecond = Infinity;
   private failures: { method: string; status: number; body: unknown }[] = [];
   private updates: Record<string, unknown>[] = [];
   private server = http.createServer((req, res) => this.onRequest(req, res));
@@ -86,7 +91,19 @@ export class FakeTelegram {
         return send(f.status, f.body);
       }
       switch (method) {
-        case 'sendMessage':
+        case 'sendMessage': {
+          const now = performance.now();
+          if (this.sentAt.filter((t) => t > now - 1000).length >= this.limitPerSecond) {
+            this.throttled++;
+            this.calls.pop();
+            return send(429, {
+              ok: false,
+              error_code: 429,
+              description: 'Too Many Requests: retry after 1',
+              parameters: { retry_after: 1 },
+            });
+          }
+          this.sentAt.push(now);
           return send(200, {
             ok: true,
             result: {
@@ -96,6 +113,7 @@ export class FakeTelegram {
               text: body.text,
             },
           });
+        }
         default:
           return send(200, { ok: true, result: true });
       }

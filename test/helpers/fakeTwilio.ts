@@ -21,6 +21,11 @@ export interface FakeAnswer {
  */
 export class FakeTwilio {
   readonly requests: FakeTwilioRequest[] = [];
+  /** When each accepted message arrived (ms), and how many were refused with 429 for going too fast. */
+  readonly acceptedAt: number[] = [];
+  throttled = 0;
+  /** Like Twilio's queue limits: more than this many messages in any second gets 429. */
+  limitPerSecond = Infinity;
   private queue: FakeAnswer[] = [];
   private server = http.createServer((req, res) => this.onRequest(req, res));
   private n = 0;
@@ -65,6 +70,16 @@ export class FakeTwilio {
         return;
       }
       const params = Object.fromEntries(new URLSearchParams(raw));
+      const now = performance.now();
+      const lastSecond = this.acceptedAt.filter((t) => t > now - 1000).length;
+      if (lastSecond >= this.limitPerSecond) {
+        this.throttled++;
+        res
+          .writeHead(429, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }));
+        return;
+      }
+      this.acceptedAt.push(now);
       this.requests.push({ path: req.url!, auth: req.headers.authorization, params });
       const canned = this.queue.shift();
       if (canned) {

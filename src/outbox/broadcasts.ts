@@ -1,0 +1,278 @@
+import { countryDefaults } from '../domain/country';
+import { DuplicateKey } from '../domain/errors';
+import { Language } from '../domain/language';
+import { renderSms, renderTelegram, Rendered } from '../i18n/render';
+import { Address, Audience, Broadcast, Contact, OutboundMessage, PRIORITY } from '../models';
+import { Filter, NewDoc, Store } from '../store/types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** What fan-out needs to know about the deployment. */
+export interface FanoutSettings {
+  defaultLanguage: Language;
+  smsFoldGsm: boolean;
+  /** Price of one SMS segment and of one Telegram message, for previews. */
+  smsSegmentPrice: number;
+  telegramMessagePrice: number;
+  priceCurrency: string;
+}
+
+/** The MongoDB filter for an audience's contacts (opted-out ones included; callers split them). */
+export function audienceFilter(a: Partial<Audience>): Filter {
+  const f: Filter = {};
+  if (a.regions?.length) f.region = { $in: a.regions };
+  if (a.sites?.length) f.site = { $in: a.sites };
+  if (a.minerals?.length) f.minerals = { $in: a.minerals };
+  if (a.roles?.length) f.role = { $in: a.roles };
+  return f;
+}
+
+/** The language a contact reads: theirs, their country's, the deployment's. */
+export function contactLanguage(c: Pick<Contact, 'language' | 'country'>, fallback: Language): Language {
+  return c.language ?? countryDefaults(c.country)?.language ?? fallback;
+}
+
+/** Where to reach a contact for a broadcast: Telegram when they have it (it costs nothing), else SMS. */
+export function pickAddress(c: Pick<Contact, 'addresses'>, channels: string[] = []): Address | undefined {
+  const usable = c.addresses.filter((a) => !channels.length || channels.includes(a.channel));
+  return usable.find((a) => a.channel === 'telegram') ?? usable[0];
+}
+
+/** The text for a language, falling back to the default language, then English, then any. */
+export function textFor(
+  text: Record<string, string>,
+  lang: Language,
+  fallback: Language,
+): { lang: string; text: string } {
+  for (const l of [lang, fallback, 'en']) if (text[l]) return { lang: l, text: text[l] };
+  const [l, t] = Object.entries(text)[0];
+  return { lang: l, text: t };
+}
+
+/** One recipient of a broadcast, resolved. */
+interface Recipient {
+  contact: Contact;
+  address: Address;
+  lang: Language;
+}
+
+/** Everyone an audience reaches, and who it leaves out and why. */
+export async function resolveAudience(
+  store: Store,
+  audience: Partial<Audience>,
+  fallback: Language,
+): Promise<{ recipients: Recipient[]; excluded: { optedOut: number; noChannel: number } }> {
+  const filter = audienceFilter(audience);
+  const contacts = await store.collection('contacts').find(filter);
+  const recipients: Recipient[] = [];
+  const excluded = { optedOut: 0, noChannel: 0 };
+  for (const contact of contacts) {
+    const lang = contactLanguage(contact, fallback);
+    if (audience.languages?.length && !audience.languages.includes(lang)) continue;
+    if (contact.optedOut) {
+      excluded.optedOut++;
+      continue;
+    }
+    const address = pickAddress(contact, audience.channels);
+    if (!address) {
+      excluded.noChannel++;
+      continue;
+    }
+    recipients.push({ contact, address, lang });
+  }
+  return { recipients, excluded };
+}
+
+function render(channel: 'sms' | 'telegram', text: string, fold: boolean): Rendered[] {
+  return channel === 'sms' ? [renderSms({ text }, fold)] : renderTelegram({ text });
+}
+
+/**
+ * What a broadcast would cost, sending nothing: recipients per channel and language,
+ * segments per language (GSM-7 or UCS-2), total segments and the estimated price.
+ */
+export async function previewBroadcast(
+  store: Store,
+  body: { text: Record<string, string>; audience: Partial<Audience> },
+  s: FanoutSettings,
+) {
+  const { recipients, excluded } = await resolveAudience(store, body.audience, s.defaultLanguage);
+  const byChannel: Record<string, Record<string, number>> = {};
+  const perLanguage: Record<string, { segments: number; encoding: string; characters: number }> = {};
+  let smsSegments = 0;
+  let telegramMessages = 0;
+  for (const r of recipients) {
+    const { lang, text } = textFor(body.text, r.lang, s.defaultLanguage);
+    byChannel[r.address.channel] ??= {};
+    byChannel[r.address.channel][lang] = (byChannel[r.address.channel][lang] ?? 0) + 1;
+    if (r.address.channel === 'sms') {
+      if (!perLanguage[lang]) {
+        const [m] = render('sms', text, s.smsFoldGsm);
+        perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
+      }
+      smsSegments += perLanguage[lang].segments;
+    } else {
+      telegramMessages += render('telegram', text, false).length;
+    }
+  }
+  for (const [lang, text] of Object.entries(body.text)) {
+    if (perLanguage[lang]) continue;
+    const [m] = render('sms', text, s.smsFoldGsm);
+    perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
+  }
+  const cost = smsSegments * s.smsSegmentPrice + telegramMessages * s.telegramMessagePrice;
+  return {
+    recipients: recipients.length,
+    byChannel,
+    excluded,
+    segments: perLanguage,
+    totalSmsSegments: smsSegments,
+    telegramMessages,
+    estimatedCost: { amount: Math.round(cost * 100) / 100, currency: s.priceCurrency },
+  };
+}
+
+/**
+ * Queues one message per recipient with a unique key (broadcast + contact): running it
+ * again after a crash adds nothing twice. Returns the number of recipients.
+ */
+export async function fanOut(
+  store: Store,
+  b: Broadcast,
+  s: FanoutSettings,
+  now = new Date(),
+): Promise<number> {
+  const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage);
+  const out = store.collection('outbound');
+  const priority = b.priority === 'alert' ? PRIORITY.alert : PRIORITY.bulk;
+  const rendered = new Map<string, Rendered[]>();
+  let batch: NewDoc<OutboundMessage>[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    try {
+      await out.insertMany(batch);
+    } catch (err) {
+      if (!(err instanceof DuplicateKey)) throw err;
+      // A rerun after a crash: some are queued already. Insert the rest one by one.
+      for (const m of batch) {
+        try {
+          await out.insertOne(m);
+        } catch (e) {
+          if (!(e instanceof DuplicateKey)) throw e;
+        }
+      }
+    }
+    batch = [];
+  };
+  for (const r of recipients) {
+    const { lang, text } = textFor(b.text, r.lang, s.defaultLanguage);
+    const key = `${r.address.channel}:${lang}`;
+    let parts = rendered.get(key);
+    if (!parts) rendered.set(key, (parts = render(r.address.channel, text, s.smsFoldGsm)));
+    parts.forEach((p, i) =>
+      batch.push({
+        channel: r.address.channel,
+        transport: r.address.transport,
+        to: r.address.value,
+        contactId: r.contact._id,
+        text: p.text,
+        segments: p.segments,
+        encoding: p.encoding,
+        priority,
+        broadcastId: b._id,
+        dedupeKey: `b:${b._id}:${r.contact._id}${i ? `:${i}` : ''}`,
+        createdAt: now,
+        nextAttemptAt: now,
+      } as NewDoc<OutboundMessage>),
+    );
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  await store
+    .collection('broadcasts')
+    .updateOne(
+      { _id: b._id },
+      { $set: { fannedOutAt: new Date(), recipients: recipients.length, excluded } as any },
+    );
+  return recipients.length;
+}
+
+/** Delivery counts of a broadcast, from its outbox messages. */
+export async function broadcastCounts(store: Store, id: string) {
+  const rows = await store
+    .collection('outbound')
+    .aggregate<{ _id: string; n: number }>([
+      { $match: { broadcastId: id } },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+  const by = Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  return {
+    queued: (by.queued ?? 0) + (by.sending ?? 0),
+    sent: by.sent ?? 0,
+    delivered: by.delivered ?? 0,
+    failed: (by.failed ?? 0) + (by.undelivered ?? 0) + (by.dead ?? 0),
+    cancelled: by.cancelled ?? 0,
+  };
+}
+
+/** Broadcasts due now: claimed one at a time (state scheduled → sending), then fanned out. */
+export async function runDueBroadcasts(store: Store, s: FanoutSettings, now = new Date()): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const b = await store
+      .collection('broadcasts')
+      .findOneAndUpdate(
+        { state: 'scheduled', sendAt: { $lte: now } },
+        { $set: { state: 'sending' } },
+        { sort: { sendAt: 1 } },
+      );
+    if (!b) break;
+    await fanOut(store, b, s);
+    n++;
+  }
+  // A fan-out a crash interrupted: finish it (the dedupe keys keep it exact).
+  for (const b of await store
+    .collection('broadcasts')
+    .find({ state: 'sending', fannedOutAt: { $exists: false } })) {
+    await fanOut(store, b, s);
+    n++;
+  }
+  return n;
+}
+
+/** Marks a sending broadcast done once it is fanned out and nothing of it is waiting; returns its state. */
+export async function finishBroadcast(store: Store, b: Broadcast): Promise<Broadcast['state']> {
+  if (b.state !== 'sending' || !b.fannedOutAt) return b.state;
+  const waiting = await store
+    .collection('outbound')
+    .countDocuments({ broadcastId: b._id, status: { $in: ['queued', 'sending'] } });
+  if (waiting) return b.state;
+  await store
+    .collection('broadcasts')
+    .updateOne({ _id: b._id, state: 'sending' }, { $set: { state: 'done' } });
+  return 'done';
+}
+
+/** Marks sending broadcasts done once nothing of theirs is waiting. */
+export async function finishBroadcasts(store: Store): Promise<void> {
+  for (const b of await store
+    .collection('broadcasts')
+    .find({ state: 'sending', fannedOutAt: { $exists: true } })) {
+    await finishBroadcast(store, b);
+  }
+}
+
+/** Cancels what has not gone out yet. */
+export async function cancelBroadcast(store: Store, id: string): Promise<{ cancelled: number } | undefined> {
+  const b = await store
+    .collection('broadcasts')
+    .findOneAndUpdate(
+      { _id: id, state: { $in: ['scheduled', 'sending'] } },
+      { $set: { state: 'cancelled' } },
+    );
+  if (!b) return undefined;
+  const r = await store
+    .collection('outbound')
+    .updateMany({ broadcastId: id, status: 'queued' }, { $set: { status: 'cancelled' } });
+  return { cancelled: r.modified };
+}
