@@ -15,6 +15,7 @@ import { Inbox } from './flows/inbox';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { FanoutSettings, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
+import { sendPollReminders } from './outbox/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
 import { openStore } from './store';
@@ -128,7 +129,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
         cron: '* * * * *',
         runAtStart: true,
         run: async () => {
-          const n = await runDueBroadcasts(store, fanout);
+          const n =
+            (await runDueBroadcasts(store, fanout)) + (await sendPollReminders(store, translator, fanout));
           if (n) outbox.notify();
           await finishBroadcasts(store);
           return n;

@@ -11,6 +11,7 @@ import { FanoutSettings } from '../outbox/broadcasts';
 import { adminRouter } from './admin';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
+import { pollsRouter } from './polls';
 import { simulatorRouter } from './simulator';
 import { telegramRouter, twilioRouter } from './webhooks';
 
@@ -116,6 +117,7 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
   app.use('/api/v1', express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
+  app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/audit', auditRouter(deps.store));
   app.use('/api/v1', adminRouter(deps.store, deps.pseudonymSecret));
 

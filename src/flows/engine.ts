@@ -10,6 +10,7 @@ import { enqueue, findOrCreateContact } from '../store/repos';
 import { NewDoc, Store } from '../store/types';
 import { ReportActions } from './actions';
 import { LinkActions } from './link';
+import { PollActions } from './polls';
 import { languageFromWord, readInput } from './inputs';
 import { Keyword, KeywordMatch, KeywordMatcher } from './keywords';
 import { AskStep, Flow, Step } from './types';
@@ -96,12 +97,14 @@ export class FlowEngine {
   private actions: Record<string, (turn: Turn) => Promise<void>>;
   private reports: ReportActions;
   private links: LinkActions;
+  private polls: PollActions;
 
   constructor(readonly deps: EngineDeps) {
     this.keywords = new KeywordMatcher(deps.translator);
     this.clock = deps.clock ?? (() => new Date());
     this.reports = new ReportActions(this);
     this.links = new LinkActions(this);
+    this.polls = new PollActions(this);
     this.actions = {
       setLanguage: (turn) => this.setLanguage(turn, turn.session.answers.language as Language, 'explicit'),
       saveProfile: (turn) => this.saveProfile(turn),
@@ -258,6 +261,7 @@ export class FlowEngine {
       turn.session.inboundIds.push(turn.inbound._id);
       turn.sensitive = true;
     }
+    if (extra.callbackData?.startsWith('p:')) return this.polls.tapped(turn, extra.callbackData);
     if (extra.callbackData) {
       // A tap is the typed answer to the question its button belongs to; an old button does nothing.
       const [, flowId, stepId, value] = extra.callbackData.split(':');
@@ -309,14 +313,16 @@ export class FlowEngine {
         case 'profile':
           return this.startFlow(turn, 'registration');
         default:
-          // skip / yes / no / anon: answers when a question is open
+          // skip / yes / no / anon: answers when a question is open (or a poll whose option it names)
           if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
+          if (await this.polls.tryTyped(turn, text)) return;
           return this.say(turn, 'replies.unknown');
       }
     }
 
     if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
     if (turn.created) return this.startFlow(turn, 'welcome');
+    if (await this.polls.tryTyped(turn, text)) return;
     return this.say(turn, 'replies.unknown');
   }
 

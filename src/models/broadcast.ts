@@ -29,8 +29,8 @@ export interface Broadcast {
   fannedOutAt?: Date;
   recipients?: number;
   excluded?: { optedOut: number; noChannel: number };
-  /** Which kind of thing this broadcast carries: plain text, a poll question, a survey start. */
-  pollId?: string;
+  /** A poll's question: the options follow the text (numbered on SMS, buttons on Telegram). */
+  poll?: { id: string; options: Record<string, string>[] };
 }
 
 const audienceSchema = new Schema(
@@ -57,6 +57,6 @@ export const broadcastSchema = makeSchema({
   fannedOutAt: Date,
   recipients: Number,
   excluded: { type: Schema.Types.Mixed },
-  pollId: String,
+  poll: { type: Schema.Types.Mixed },
 });
 broadcastSchema.index({ state: 1, sendAt: 1 });

@@ -7,6 +7,7 @@ import { InboundMessage, inboundSchema } from './inbound';
 import { Lease, leaseSchema } from './lease';
 import { LinkCode, linkCodeSchema } from './linkCode';
 import { OutboundMessage, outboundSchema } from './outbound';
+import { Poll, PollAnswer, pollAnswerSchema, pollSchema } from './poll';
 import { ReferencePrice, referencePriceSchema } from './referencePrice';
 import { Report, reportSchema } from './report';
 import { Session, sessionSchema } from './session';
@@ -24,6 +25,8 @@ export interface Documents {
   linkCodes: LinkCode;
   broadcasts: Broadcast;
   audit: AuditEntry;
+  polls: Poll;
+  pollAnswers: PollAnswer;
 }
 
 /** Collection names. */
@@ -42,6 +45,8 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   linkCodes: linkCodeSchema,
   broadcasts: broadcastSchema,
   audit: auditSchema,
+  polls: pollSchema,
+  pollAnswers: pollAnswerSchema,
 };
 
 export * from './audit';
@@ -53,6 +58,7 @@ export * from './inbound';
 export * from './lease';
 export * from './linkCode';
 export * from './outbound';
+export * from './poll';
 export * from './referencePrice';
 export * from './report';
 export * from './session';

@@ -83,3 +83,4 @@ outboundSchema.index({ providerId: 1 }, { sparse: true });
 outboundSchema.index({ inReplyTo: 1 }, { sparse: true });
 outboundSchema.index({ leaseOwner: 1 }, { sparse: true });
 outboundSchema.index({ broadcastId: 1, status: 1 }, { sparse: true });
+outboundSchema.index({ contactId: 1, createdAt: -1 }, { sparse: true });

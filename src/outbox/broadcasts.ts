@@ -1,7 +1,7 @@
 import { countryDefaults } from '../domain/country';
 import { DuplicateKey } from '../domain/errors';
 import { Language } from '../domain/language';
-import { renderSms, renderTelegram, Rendered } from '../i18n/render';
+import { Draft, renderSms, renderTelegram, Rendered } from '../i18n/render';
 import { Address, Audience, Broadcast, Contact, OutboundMessage, PRIORITY } from '../models';
 import { Filter, NewDoc, Store } from '../store/types';
 
@@ -83,8 +83,20 @@ export async function resolveAudience(
   return { recipients, excluded };
 }
 
-function render(channel: 'sms' | 'telegram', text: string, fold: boolean): Rendered[] {
-  return channel === 'sms' ? [renderSms({ text }, fold)] : renderTelegram({ text });
+function render(
+  channel: 'sms' | 'telegram',
+  text: string,
+  fold: boolean,
+  draft: Partial<Draft> = {},
+): Rendered[] {
+  return channel === 'sms' ? [renderSms({ ...draft, text }, fold)] : renderTelegram({ ...draft, text });
+}
+
+/** A poll broadcast's options in a language, and their button data. */
+export function pollDraft(b: Pick<Broadcast, 'poll'>, lang: string, fallback: string): Partial<Draft> {
+  if (!b.poll) return {};
+  const options = b.poll.options.map((o) => o[lang] ?? o[fallback] ?? o.en ?? Object.values(o)[0]);
+  return { options, optionData: options.map((_, i) => `p:${b.poll!.id}:${i + 1}`) };
 }
 
 /**
@@ -168,7 +180,10 @@ export async function fanOut(
     const { lang, text } = textFor(b.text, r.lang, s.defaultLanguage);
     const key = `${r.address.channel}:${lang}`;
     let parts = rendered.get(key);
-    if (!parts) rendered.set(key, (parts = render(r.address.channel, text, s.smsFoldGsm)));
+    if (!parts) {
+      parts = render(r.address.channel, text, s.smsFoldGsm, pollDraft(b, lang, s.defaultLanguage));
+      rendered.set(key, parts);
+    }
     parts.forEach((p, i) =>
       batch.push({
         channel: r.address.channel,
@@ -178,6 +193,7 @@ export async function fanOut(
         text: p.text,
         segments: p.segments,
         encoding: p.encoding,
+        buttons: p.buttons,
         priority,
         broadcastId: b._id,
         dedupeKey: `b:${b._id}:${r.contact._id}${i ? `:${i}` : ''}`,

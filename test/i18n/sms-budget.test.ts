@@ -54,6 +54,7 @@ function worstCase(lng: Language): Record<string, string | number> {
     dead: 10000,
     ref: 'C-XXXXX',
     code: '999999',
+    option: 'X'.repeat(60),
     place: 'X'.repeat(60),
     site: 'X'.repeat(60),
   };

@@ -1,0 +1,129 @@
+import { Translator } from '../i18n';
+import { Audience, OutboundMessage, PRIORITY, Poll } from '../models';
+import { NewDoc, Store } from '../store/types';
+import { FanoutSettings, contactLanguage, pickAddress, pollDraft, textFor } from './broadcasts';
+import { renderSms, renderTelegram } from '../i18n/render';
+import { enqueue } from '../store/repos';
+
+/** A poll as staff create it. */
+export interface NewPoll {
+  question: Record<string, string>;
+  options: Record<string, string>[];
+  audience: Audience;
+  opensAt: Date;
+  closesAt: Date;
+  reminderAt?: Date;
+}
+
+/** Creates a poll and the broadcast that carries its question at `opensAt`. */
+export async function createPoll(store: Store, p: NewPoll, createdBy: string): Promise<Poll> {
+  const broadcast = await store.collection('broadcasts').insertOne({
+    text: p.question,
+    audience: p.audience,
+    priority: 'bulk',
+    sendAt: p.opensAt,
+    createdBy,
+  });
+  const poll = await store.collection('polls').insertOne({ ...p, broadcastId: broadcast._id, createdBy });
+  await store
+    .collection('broadcasts')
+    .updateOne({ _id: broadcast._id }, { $set: { poll: { id: poll._id, options: p.options } } });
+  return poll;
+}
+
+/** Counts and shares per option, overall and by region, role and channel, and the response rate. */
+export async function pollResults(store: Store, poll: Poll, fallback: string) {
+  const answers = await store.collection('pollAnswers').find({ pollId: poll._id });
+  const broadcast = await store.collection('broadcasts').findOne({ _id: poll.broadcastId });
+  const recipients = broadcast?.recipients ?? 0;
+  const labels = poll.options.map((o) => o[fallback] ?? o.en ?? Object.values(o)[0]);
+  const tally = (rows: typeof answers) => {
+    const counts = labels.map(() => 0);
+    for (const a of rows) counts[a.option - 1]++;
+    return labels.map((label, i) => ({
+      option: i + 1,
+      label,
+      count: counts[i],
+      share: rows.length ? Math.round((counts[i] / rows.length) * 1000) / 1000 : 0,
+    }));
+  };
+  const by = (key: 'region' | 'role' | 'channel') => {
+    const groups = new Map<string, typeof answers>();
+    for (const a of answers) {
+      const k = a[key] ?? 'unknown';
+      groups.set(k, [...(groups.get(k) ?? []), a]);
+    }
+    return Object.fromEntries(
+      [...groups].map(([k, rows]) => [k, { answers: rows.length, options: tally(rows) }]),
+    );
+  };
+  return {
+    id: poll._id,
+    question: poll.question,
+    opensAt: poll.opensAt.toISOString(),
+    closesAt: poll.closesAt.toISOString(),
+    open: Date.now() >= poll.opensAt.getTime() && Date.now() <= poll.closesAt.getTime(),
+    recipients,
+    answers: answers.length,
+    responseRate: recipients ? Math.round((answers.length / recipients) * 1000) / 1000 : 0,
+    options: tally(answers),
+    byRegion: by('region'),
+    byRole: by('role'),
+    byChannel: by('channel'),
+  };
+}
+
+/** Reminders that are due: only to people who were sent the poll and have not answered. */
+export async function sendPollReminders(
+  store: Store,
+  translator: Translator,
+  s: FanoutSettings,
+  now = new Date(),
+): Promise<number> {
+  let sent = 0;
+  const due = await store
+    .collection('polls')
+    .find({ reminderAt: { $lte: now }, remindedAt: { $exists: false }, closesAt: { $gt: now } });
+  for (const poll of due) {
+    const claimed = await store
+      .collection('polls')
+      .findOneAndUpdate({ _id: poll._id, remindedAt: { $exists: false } }, { $set: { remindedAt: now } });
+    if (!claimed) continue;
+    const answered = new Set(
+      (await store.collection('pollAnswers').find({ pollId: poll._id })).map((a) => a.contactId),
+    );
+    const delivered = await store
+      .collection('outbound')
+      .find({ broadcastId: poll.broadcastId }, { projection: { contactId: 1 } });
+    const ids = [...new Set(delivered.map((d) => d.contactId!).filter((id) => id && !answered.has(id)))];
+    const contacts = await store.collection('contacts').find({ _id: { $in: ids }, optedOut: false });
+    const broadcast = { poll: { id: poll._id, options: poll.options } };
+    const messages: NewDoc<OutboundMessage>[] = [];
+    for (const c of contacts) {
+      const address = pickAddress(c);
+      if (!address) continue;
+      const lang = contactLanguage(c, s.defaultLanguage);
+      const q = textFor(poll.question, lang, s.defaultLanguage);
+      const text = `${translator.t(lang, 'poll.reminder')} ${q.text}`;
+      const draft = { text, ...pollDraft(broadcast, q.lang, s.defaultLanguage) };
+      const [r] = address.channel === 'sms' ? [renderSms(draft, s.smsFoldGsm)] : renderTelegram(draft);
+      messages.push({
+        channel: address.channel,
+        transport: address.transport,
+        to: address.value,
+        contactId: c._id,
+        text: r.text,
+        segments: r.segments,
+        encoding: r.encoding,
+        buttons: r.buttons,
+        priority: PRIORITY.bulk,
+        broadcastId: poll.broadcastId,
+        dedupeKey: `pr:${poll._id}:${c._id}`,
+        createdAt: now,
+        nextAttemptAt: now,
+      });
+    }
+    sent += await enqueue(store, messages);
+  }
+  return sent;
+}
