@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import cron from 'node-cron';
 import { LANGUAGES } from './domain/language';
+
+function cronValid(expr: string): boolean {
+  return cron.validate(expr);
+}
 
 /**
  * Every setting Chimba reads, in one zod schema. This is the only file that touches
@@ -110,6 +115,12 @@ const envSchema = z.object({
     (v ?? 'https://api.telegram.org').replace(/\/+$/, ''),
   ),
   TELEGRAM_MPS: number(25, { min: 0.01, max: 1000 }),
+  DIGEST_CRON: optionalString
+    .transform((v) => v ?? '0 6 * * 1')
+    .refine((v) => cronValid(v), {
+      message: 'must be a cron expression such as "0 6 * * 1" (Mondays 06:00)',
+    }),
+  RETENTION_DAYS: number(365, { min: 1, int: true }),
   SMS_SEGMENT_PRICE: number(0.05, { min: 0 }),
   TELEGRAM_MESSAGE_PRICE: number(0, { min: 0 }),
   PRICE_CURRENCY: optionalString
@@ -171,6 +182,10 @@ export interface Config {
   telegramMps: number;
   /** What one SMS segment and one Telegram message cost, for broadcast previews. */
   prices: { smsSegment: number; telegramMessage: number; currency: string };
+  /** When the weekly price digest goes out (cron, server time). */
+  digestCron: string;
+  /** Inbound logs and finished outgoing messages are deleted after this many days. */
+  retentionDays: number;
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -294,6 +309,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegram,
     telegramOffReason,
     telegramMps: e.TELEGRAM_MPS,
+    digestCron: e.DIGEST_CRON,
+    retentionDays: e.RETENTION_DAYS,
     prices: {
       smsSegment: e.SMS_SEGMENT_PRICE,
       telegramMessage: e.TELEGRAM_MESSAGE_PRICE,

@@ -15,6 +15,7 @@ import { Inbox } from './flows/inbox';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { FanoutSettings, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
+import { purgeOld, sendPriceDigest } from './outbox/digest';
 import { sendPollReminders } from './outbox/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
@@ -136,6 +137,17 @@ export async function createService(config: Config, options: ServiceOptions = {}
           return n;
         },
       },
+      {
+        name: 'price-digest',
+        cron: config.digestCron,
+        catchUpAfterMs: 7 * 86_400_000,
+        run: async () => {
+          const n = await sendPriceDigest(store, translator, fanout);
+          if (n) outbox.notify();
+          return n;
+        },
+      },
+      { name: 'retention', cron: '30 2 * * *', run: () => purgeOld(store, config.retentionDays) },
     ],
     log,
   );

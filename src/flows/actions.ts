@@ -11,13 +11,13 @@ import {
 } from '../domain/reports';
 import { PRIORITY, Report } from '../models';
 import { insertReport } from '../store/repos';
+import { marketMessage } from './market';
 import type { FlowEngine, Turn } from './engine';
 
 /** How far from the recent median a price must be to be asked about, and on how many reports. */
 const OUTLIER_FACTOR = 3;
 const OUTLIER_MIN_REPORTS = 5;
 const OUTLIER_WINDOW_DAYS = 90;
-const MARKET_WINDOW_DAYS = 30;
 const DAY = 86_400_000;
 
 /**
@@ -298,56 +298,13 @@ export class ReportActions {
       .find(Boolean);
     const mineral = named ?? (turn.contact.minerals?.[0] as Mineral | undefined);
     if (!mineral) return this.engine.say(turn, 'market.which');
-    const region = turn.contact.region;
-    const refs = this.store.collection('referencePrices');
-    const ref =
-      (region ? await refs.findOne({ mineral, region }, { sort: { publishedAt: -1 } }) : null) ??
-      (await refs.findOne({ mineral, region: { $exists: false } }, { sort: { publishedAt: -1 } }));
-
-    const since = new Date(turn.now.getTime() - MARKET_WINDOW_DAYS * DAY);
-    const base = { kind: 'price', mineral, createdAt: { $gte: since } };
-    let local: { _id: { currency: string; unit: string }; n: number; median: number } | undefined;
-    for (const match of region ? [{ ...base, region }, base] : [base]) {
-      [local] = await this.store.collection('reports').aggregate([
-        { $match: match },
-        {
-          $group: {
-            _id: { currency: '$currency', unit: '$unit' },
-            n: { $sum: 1 },
-            median: { $median: { input: '$amount', method: 'approximate' } },
-          },
-        },
-        { $sort: { n: -1 } },
-        { $limit: 1 },
-      ]);
-      if (local && local.n >= 3) break;
-    }
-
-    const lang = turn.lang;
-    const vars: Record<string, unknown> = {
-      mineral: this.engine.t(turn, `minerals.${mineral}`),
-      days: MARKET_WINDOW_DAYS,
-    };
-    if (ref) {
-      Object.assign(vars, {
-        refAmount: formatAmount(ref.amount, lang),
-        refCurrency: ref.currency,
-        refUnit: ref.unit,
-        refDate: new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-          ref.publishedAt,
-        ),
-      });
-    }
-    if (local) {
-      Object.assign(vars, {
-        localAmount: formatAmount(local.median, lang),
-        localCurrency: local._id.currency,
-        localUnit: local._id.unit,
-        n: local.n,
-      });
-    }
-    const key =
-      ref && local ? 'market.both' : ref ? 'market.reference' : local ? 'market.local' : 'market.none';
+    const { key, vars } = await marketMessage(this.store, {
+      mineral,
+      region: turn.contact.region,
+      lang: turn.lang,
+      now: turn.now,
+      mineralName: this.engine.t(turn, `minerals.${mineral}`),
+    });
     this.engine.say(turn, key, vars);
   }
 

@@ -310,6 +310,10 @@ export class FlowEngine {
         case 'link':
           this.endSession(turn);
           return this.links.link(turn, kw.rest);
+        case 'sub':
+        case 'unsub':
+          this.endSession(turn);
+          return this.subscribe(turn, kw.keyword === 'sub');
         case 'profile':
           return this.startFlow(turn, 'registration');
         default:
@@ -535,6 +539,20 @@ export class FlowEngine {
     turn.contact.language = lang;
     turn.contact.languageSource = source;
     turn.lang = lang;
+  }
+
+  /** `SUB PRICES` / `UNSUB PRICES`: the weekly price digest for one's minerals and region. */
+  private async subscribe(turn: Turn, on: boolean): Promise<void> {
+    await this.deps.store
+      .collection('contacts')
+      .updateOne(
+        { _id: turn.contact._id },
+        on ? { $addToSet: { subscriptions: 'prices' } } : { $pull: { subscriptions: 'prices' } },
+      );
+    const mineral = turn.contact.minerals?.[0] ?? 'gold';
+    this.say(turn, on ? 'subscriptions.on' : 'subscriptions.off', {
+      mineral: this.t(turn, `minerals.${mineral}`),
+    });
   }
 
   private async saveProfile(turn: Turn): Promise<void> {

@@ -14,6 +14,8 @@ export const KEYWORDS = [
   'incident',
   'status',
   'link',
+  'sub',
+  'unsub',
   'profile',
   'skip',
   'yes',

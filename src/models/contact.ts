@@ -33,6 +33,8 @@ export interface Contact {
   registration: 'none' | 'started' | 'complete';
   optedOut: boolean;
   optedOutAt?: Date;
+  /** What pushes they asked for: `prices` is the weekly price digest. */
+  subscriptions: string[];
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
@@ -61,8 +63,10 @@ export const contactSchema = makeSchema({
   registration: { type: String, enum: ['none', 'started', 'complete'], default: 'none' },
   optedOut: { type: Boolean, default: false },
   optedOutAt: Date,
+  subscriptions: { type: [{ type: String, enum: ['prices'] }], default: [] },
   firstSeenAt: { type: Date, default: () => new Date() },
   lastSeenAt: { type: Date, default: () => new Date() },
 });
 contactSchema.index({ 'addresses.key': 1 }, { unique: true });
 contactSchema.index({ optedOut: 1, region: 1 });
+contactSchema.index({ subscriptions: 1 });

@@ -4,6 +4,7 @@ import { Broadcast, broadcastSchema } from './broadcast';
 import { Contact, contactSchema } from './contact';
 import { Credential, credentialSchema } from './credential';
 import { InboundMessage, inboundSchema } from './inbound';
+import { JobRun, jobRunSchema } from './jobRun';
 import { Lease, leaseSchema } from './lease';
 import { LinkCode, linkCodeSchema } from './linkCode';
 import { OutboundMessage, outboundSchema } from './outbound';
@@ -27,6 +28,7 @@ export interface Documents {
   audit: AuditEntry;
   polls: Poll;
   pollAnswers: PollAnswer;
+  jobRuns: JobRun;
 }
 
 /** Collection names. */
@@ -47,6 +49,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   audit: auditSchema,
   polls: pollSchema,
   pollAnswers: pollAnswerSchema,
+  jobRuns: jobRunSchema,
 };
 
 export * from './audit';
@@ -55,6 +58,7 @@ export * from './common';
 export * from './contact';
 export * from './credential';
 export * from './inbound';
+export * from './jobRun';
 export * from './lease';
 export * from './linkCode';
 export * from './outbound';

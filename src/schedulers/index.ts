@@ -13,6 +13,11 @@ export interface Job {
   leaseMs?: number;
   /** Run once at start: whatever came due while the service was down is done once, not once per missed tick. */
   runAtStart?: boolean;
+  /**
+   * For periodic jobs (a weekly digest): at start, run once if the last run is older
+   * than this — a tick was missed while the service was down.
+   */
+  catchUpAfterMs?: number;
 }
 
 /**
@@ -34,6 +39,29 @@ export class Scheduler {
     for (const job of this.jobs) {
       this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name }));
       if (job.runAtStart) void this.runNow(job.name);
+      if (job.catchUpAfterMs) void this.catchUp(job);
+    }
+  }
+
+  private async catchUp(job: Job): Promise<void> {
+    try {
+      const last = await this.store.collection('jobRuns').findOne({ _id: job.name });
+      if (!last) {
+        // Never ran: the schedule starts now, nothing was missed.
+        await this.store
+          .collection('jobRuns')
+          .updateOne({ _id: job.name }, { $set: { lastRunAt: new Date() } }, { upsert: true });
+        return;
+      }
+      if (Date.now() - last.lastRunAt.getTime() > job.catchUpAfterMs!) {
+        this.log.info(
+          { job: job.name, lastRunAt: last.lastRunAt },
+          'running a job missed while the service was down',
+        );
+        await this.runNow(job.name);
+      }
+    } catch (err) {
+      this.log.error({ err, job: job.name }, 'catch-up failed');
     }
   }
 
@@ -55,6 +83,9 @@ export class Scheduler {
         if (!(await acquireLease(this.store, `job:${name}`, this.owner, job.leaseMs ?? 5 * 60_000))) return;
         ran = true;
         const result = await job.run();
+        await this.store
+          .collection('jobRuns')
+          .updateOne({ _id: name }, { $set: { lastRunAt: new Date() } }, { upsert: true });
         this.log.debug({ job: name, result }, 'job done');
       } catch (err) {
         this.log.error({ err, job: name }, 'job failed');
