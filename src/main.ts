@@ -14,7 +14,9 @@ import { FlowEngine } from './flows/engine';
 import { Inbox } from './flows/inbox';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
-import { FanoutSettings, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
+import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
+import { fanOutSurvey } from './outbox/surveys';
+import { Broadcast } from './models';
 import { purgeOld, sendPriceDigest } from './outbox/digest';
 import { sendPollReminders } from './outbox/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
@@ -130,8 +132,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
         cron: '* * * * *',
         runAtStart: true,
         run: async () => {
+          const fanOutOne = (b: Broadcast) =>
+            b.surveyId ? fanOutSurvey(store, b, fanout, translator) : fanOut(store, b, fanout);
           const n =
-            (await runDueBroadcasts(store, fanout)) + (await sendPollReminders(store, translator, fanout));
+            (await runDueBroadcasts(store, fanout, new Date(), fanOutOne)) +
+            (await sendPollReminders(store, translator, fanout));
           if (n) outbox.notify();
           await finishBroadcasts(store);
           return n;

@@ -12,6 +12,7 @@ import { adminRouter } from './admin';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
 import { pollsRouter } from './polls';
+import { surveysRouter } from './surveys';
 import { simulatorRouter } from './simulator';
 import { telegramRouter, twilioRouter } from './webhooks';
 
@@ -118,6 +119,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1', express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));
+  app.use('/api/v1/surveys', surveysRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/audit', auditRouter(deps.store));
   app.use('/api/v1', adminRouter(deps.store, deps.pseudonymSecret));
 

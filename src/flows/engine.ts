@@ -13,7 +13,7 @@ import { LinkActions } from './link';
 import { PollActions } from './polls';
 import { languageFromWord, readInput } from './inputs';
 import { Keyword, KeywordMatch, KeywordMatcher } from './keywords';
-import { AskStep, Flow, Step } from './types';
+import { AskStep, Flow, Step, flowSchema } from './types';
 
 /** What the engine needs from the rest of the service. */
 export interface EngineDeps {
@@ -112,6 +112,7 @@ export class FlowEngine {
       checkOutlier: (turn) => this.reports.checkOutlier(turn),
       storeIssue: (turn) => this.reports.storeIssue(turn),
       storeIncident: (turn) => this.reports.storeIncident(turn),
+      storeSurvey: (turn) => this.storeSurvey(turn),
     };
   }
 
@@ -130,6 +131,7 @@ export class FlowEngine {
       now,
     );
     const saved = await store.collection('sessions').findOne({ _id: contact._id });
+    if (saved?.flowId) await this.loadFlow(saved.flowId);
     if (saved?.lastInboundId === inbound._id) {
       await this.markHandled(inbound, now);
       return { replies: [] };
@@ -182,6 +184,16 @@ export class FlowEngine {
     if (turn.anonymised) await this.reports.forget(turn.anonymised);
     await this.markHandled(inbound, now);
     return { replies: rendered };
+  }
+
+  /** Makes a flow stored as data (a survey) available to the engine. */
+  async loadFlow(flowId: string): Promise<Flow | undefined> {
+    if (this.deps.flows[flowId]) return this.deps.flows[flowId];
+    const stored = await this.deps.store.collection('flows').findOne({ _id: flowId });
+    if (!stored) return undefined;
+    const flow = flowSchema.parse(stored.definition);
+    this.deps.flows[flowId] = flow;
+    return flow;
   }
 
   private async markHandled(inbound: InboundMessage, now: Date): Promise<void> {
@@ -417,7 +429,7 @@ export class FlowEngine {
           return;
         }
         case 'say':
-          this.say(turn, `flows.${flow.id}.${step.id}.say`, this.vars(turn));
+          this.say(turn, step.key ?? `flows.${flow.id}.${step.id}.say`, this.vars(turn));
           stepId = this.nextOf(flow, step);
           continue;
         case 'action': {
@@ -441,8 +453,15 @@ export class FlowEngine {
     throw new Error(`flow ${flow.id} loops without asking anything`);
   }
 
+  /** Inline text (stored flows) in the turn's language, falling back like translations do. */
+  private inline(turn: Turn, texts: Record<string, string>): string {
+    const fallback = this.deps.settings.defaultLanguage;
+    return texts[turn.lang] ?? texts[fallback] ?? texts.en ?? Object.values(texts)[0] ?? '';
+  }
+
   private optionLabels(turn: Turn, flow: Flow, step: AskStep): string[] {
     if (step.input === 'yesno') return [this.t(turn, 'answers.yes'), this.t(turn, 'answers.no')];
+    if (step.optionTexts) return step.optionTexts.map((o) => this.inline(turn, o));
     return (step.options ?? []).map((o) => {
       if (step.optionLabels === 'languageNames') return LANGUAGE_NAMES[o as Language] ?? o;
       if (step.optionLabels) return this.t(turn, `${step.optionLabels}.${o}`);
@@ -450,10 +469,13 @@ export class FlowEngine {
     });
   }
 
-  private prompt(turn: Turn, flow: Flow, step: AskStep): Draft {
+  /** The question of an ask step as a draft (also used to send a survey's first question). */
+  prompt(turn: Turn, flow: Flow, step: AskStep): Draft {
     const values = step.input === 'yesno' ? ['1', '2'] : (step.options ?? []);
     return {
-      text: this.t(turn, `flows.${flow.id}.${step.id}.prompt`, this.vars(turn)),
+      text: step.text
+        ? this.inline(turn, step.text)
+        : this.t(turn, `flows.${flow.id}.${step.id}.prompt`, this.vars(turn)),
       options: this.optionLabels(turn, flow, step),
       // Telegram callback data, at most 64 bytes: c:<flow>:<step>:<value>
       optionData: values.map((v) => `c:${flow.id}:${step.id}:${v}`.slice(0, 64)),
@@ -553,6 +575,27 @@ export class FlowEngine {
     this.say(turn, on ? 'subscriptions.on' : 'subscriptions.off', {
       mineral: this.t(turn, `minerals.${mineral}`),
     });
+  }
+
+  /** The end of a survey: one response per person and survey, a newer one replacing the older. */
+  private async storeSurvey(turn: Turn): Promise<void> {
+    const surveyId = turn.session.flowId!;
+    const { _inbound, ...answers } = turn.session.answers;
+    void _inbound;
+    await this.deps.store.collection('surveyResponses').updateOne(
+      { _id: `${surveyId}:${turn.contact._id}` },
+      {
+        $set: {
+          surveyId,
+          contactId: turn.contact._id,
+          answers,
+          region: turn.contact.region,
+          site: turn.contact.site,
+          completedAt: turn.now,
+        },
+      },
+      { upsert: true },
+    );
   }
 
   private async saveProfile(turn: Turn): Promise<void> {

@@ -87,9 +87,9 @@ export function readInput(step: AskStep, text: string, ctx: InputContext): Input
     }
     case 'number': {
       const n = Number(t.replace(/[\s,]/g, ''));
-      return Number.isFinite(n) && n >= 0
+      return /^\d/.test(t) && Number.isFinite(n) && n >= 0 && n < 1e9
         ? { ok: true, answers: { [step.save]: n } }
-        : { ok: false, error: 'errors.amount' };
+        : { ok: false, error: 'errors.count' };
     }
     case 'amount': {
       const parts = parsePriceParts(t);

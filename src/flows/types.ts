@@ -35,12 +35,22 @@ const askStep = z.object({
   skippable: z.boolean().default(false),
   /** Longest text answer accepted (`text` input). */
   maxLength: z.number().int().min(1).max(480).default(60),
+  /** Text written into the flow itself (staff-made surveys), by language; else the translation key. */
+  text: z.record(z.string(), z.string()).optional(),
+  /** Option labels written into the flow, by language, one record per option. */
+  optionTexts: z.array(z.record(z.string(), z.string())).optional(),
   /** Skip the question when the answers already hold everything it fills (a one-SMS report). */
   skipIfAnswered: z.boolean().default(false),
   next: id.optional(),
 });
 
-const sayStep = z.object({ id, type: z.literal('say'), next: id.optional() });
+const sayStep = z.object({
+  id,
+  type: z.literal('say'),
+  /** A translation key other than `flows.<flow>.<step>.say` (shared texts of stored flows). */
+  key: z.string().optional(),
+  next: id.optional(),
+});
 const actionStep = z.object({ id, type: z.literal('action'), action: z.string(), next: id.optional() });
 const branchStep = z.object({
   id,

@@ -31,6 +31,8 @@ export interface Broadcast {
   excluded?: { optedOut: number; noChannel: number };
   /** A poll's question: the options follow the text (numbered on SMS, buttons on Telegram). */
   poll?: { id: string; options: Record<string, string>[] };
+  /** A survey: each recipient's conversation starts at its first question. */
+  surveyId?: string;
 }
 
 const audienceSchema = new Schema(
@@ -58,5 +60,6 @@ export const broadcastSchema = makeSchema({
   recipients: Number,
   excluded: { type: Schema.Types.Mixed },
   poll: { type: Schema.Types.Mixed },
+  surveyId: String,
 });
 broadcastSchema.index({ state: 1, sendAt: 1 });

@@ -3,6 +3,7 @@ import { AuditEntry, auditSchema } from './audit';
 import { Broadcast, broadcastSchema } from './broadcast';
 import { Contact, contactSchema } from './contact';
 import { Credential, credentialSchema } from './credential';
+import { StoredFlow, SurveyResponse, flowDocSchema, surveyResponseSchema } from './flow';
 import { InboundMessage, inboundSchema } from './inbound';
 import { JobRun, jobRunSchema } from './jobRun';
 import { Lease, leaseSchema } from './lease';
@@ -29,6 +30,8 @@ export interface Documents {
   polls: Poll;
   pollAnswers: PollAnswer;
   jobRuns: JobRun;
+  flows: StoredFlow;
+  surveyResponses: SurveyResponse;
 }
 
 /** Collection names. */
@@ -50,6 +53,8 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   polls: pollSchema,
   pollAnswers: pollAnswerSchema,
   jobRuns: jobRunSchema,
+  flows: flowDocSchema,
+  surveyResponses: surveyResponseSchema,
 };
 
 export * from './audit';
@@ -57,6 +62,7 @@ export * from './broadcast';
 export * from './common';
 export * from './contact';
 export * from './credential';
+export * from './flow';
 export * from './inbound';
 export * from './jobRun';
 export * from './lease';

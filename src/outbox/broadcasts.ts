@@ -232,7 +232,12 @@ export async function broadcastCounts(store: Store, id: string) {
 }
 
 /** Broadcasts due now: claimed one at a time (state scheduled → sending), then fanned out. */
-export async function runDueBroadcasts(store: Store, s: FanoutSettings, now = new Date()): Promise<number> {
+export async function runDueBroadcasts(
+  store: Store,
+  s: FanoutSettings,
+  now = new Date(),
+  fanOutOne: (b: Broadcast) => Promise<number> = (b) => fanOut(store, b, s),
+): Promise<number> {
   let n = 0;
   for (;;) {
     const b = await store
@@ -243,7 +248,7 @@ export async function runDueBroadcasts(store: Store, s: FanoutSettings, now = ne
         { sort: { sendAt: 1 } },
       );
     if (!b) break;
-    await fanOut(store, b, s);
+    await fanOutOne(b);
     n++;
   }
   // A fan-out a crash interrupted: finish it (the dedupe keys keep it exact).

@@ -1,0 +1,146 @@
+import { TEST_ADMIN_TOKEN, TestService, startService } from '../helpers/service';
+
+type Json = Record<string, unknown>;
+
+async function api(svc: TestService, method: string, path: string, body?: unknown) {
+  const res = await fetch(svc.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+const baseline = {
+  title: 'Site baseline',
+  audience: { roles: ['community_leader'] },
+  questions: [
+    {
+      id: 'people',
+      type: 'number',
+      text: { en: 'How many people work at your site?', sw: 'Watu wangapi wanafanya kazi eneo lako?' },
+    },
+    {
+      id: 'women',
+      type: 'number',
+      text: { en: 'How many of them are women?', sw: 'Kati yao, wanawake ni wangapi?' },
+    },
+    {
+      id: 'children',
+      type: 'number',
+      text: {
+        en: 'How many children under 15 work there?',
+        sw: 'Watoto chini ya miaka 15 wangapi wanafanya kazi?',
+      },
+    },
+    {
+      id: 'mercury',
+      type: 'yesno',
+      text: { en: 'Is mercury used at the site?', sw: 'Je, zebaki inatumika eneo hilo?' },
+    },
+    {
+      id: 'legal',
+      type: 'choice',
+      text: { en: 'Legal status of the site?', sw: 'Hali ya kisheria ya eneo?' },
+      options: [
+        { en: 'Licensed', sw: 'Lina leseni' },
+        { en: 'Licence pending', sw: 'Leseni inasubiriwa' },
+        { en: 'No licence', sw: 'Halina leseni' },
+      ],
+    },
+    { id: 'buyer', type: 'text', text: { en: 'Who is the main buyer?', sw: 'Mnunuzi mkuu ni nani?' } },
+  ],
+};
+
+describe('surveys', () => {
+  let svc: TestService;
+  beforeEach(async () => {
+    svc = await startService();
+  });
+  afterEach(() => svc.stop());
+
+  test('only staff and admins create surveys and polls; viewers get 403', async () => {
+    const made = await api(svc, 'POST', '/api/v1/credentials', { name: 'Observer', role: 'viewer' });
+    const viewer = made.body.token as string;
+    for (const path of ['/api/v1/surveys', '/api/v1/polls']) {
+      const res = await fetch(svc.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${viewer}` },
+        body: JSON.stringify(baseline),
+      });
+      expect(res.status).toBe(403);
+    }
+  });
+
+  test('bad survey bodies are refused with the field named', async () => {
+    const bad = { ...baseline, questions: [{ id: 'Legal Status', type: 'choice', text: { en: 'x' } }] };
+    const r = await api(svc, 'POST', '/api/v1/surveys', bad);
+    expect(r.status).toBe(400);
+    expect((r.body.error as Json).message).toMatch(
+      /questions\.0\.id: .*questions\.0\.options: choice questions need/,
+    );
+  });
+
+  test('a site baseline runs as a flow for each leader and answers are aggregated per question', async () => {
+    const leaders = ['+255712000301', '+255712000302'];
+    for (const l of leaders) {
+      await svc.say(l, 'LUGHA sw');
+      await svc.service.store
+        .collection('contacts')
+        .updateOne({ 'addresses.value': l }, { $set: { role: 'community_leader', region: 'Geita' } });
+    }
+    await svc.say('+255712000303', 'BEI'); // a miner mid-conversation, not in the audience anyway
+    const created = await api(svc, 'POST', '/api/v1/surveys', baseline);
+    expect(created.status).toBe(201);
+    const store = svc.service.store;
+    for (
+      let i = 0;
+      i < 100 &&
+      (await store.collection('outbound').countDocuments({ broadcastId: created.body.broadcastId })) < 2;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const first = await store
+      .collection('outbound')
+      .findOne({ broadcastId: created.body.broadcastId, to: leaders[0] });
+    expect(first!.text).toBe('Watu wangapi wanafanya kazi eneo lako?');
+
+    const a = (t: string) => svc.say(leaders[0], t);
+    expect(await a('120')).toEqual(['Kati yao, wanawake ni wangapi?']);
+    expect(await a('wengi')).toEqual(['Andika namba, mfano 0 au 3.']);
+    expect(await a('45')).toEqual(['Watoto chini ya miaka 15 wangapi wanafanya kazi?']);
+    expect(await a('0')).toEqual(['Je, zebaki inatumika eneo hilo?\n1 Ndiyo\n2 Hapana']);
+    expect(await a('ndiyo')).toEqual([
+      'Hali ya kisheria ya eneo?\n1 Lina leseni\n2 Leseni inasubiriwa\n3 Halina leseni',
+    ]);
+    expect(await a('3')).toEqual(['Mnunuzi mkuu ni nani?']);
+    expect(await a('Kampuni ya Mwanza')).toEqual([
+      'Asante kwa majibu yako. Yanasaidia programu kupanga pamoja na jamii yako.',
+    ]);
+
+    const b = (t: string) => svc.say(leaders[1], t);
+    for (const t of ['80', '30', '5', '2', '1', '0']) await b(t);
+
+    const results = await api(svc, 'GET', `/api/v1/surveys/${created.body.id}/results`);
+    expect(results.body).toMatchObject({
+      recipients: 2,
+      completed: 2,
+      questions: [
+        { id: 'people', answers: 2, sum: 200, mean: 100, median: 100, min: 80, max: 120 },
+        { id: 'women', answers: 2, sum: 75 },
+        { id: 'children', answers: 2, sum: 5, max: 5 },
+        { id: 'mercury', yes: 1, no: 1 },
+        {
+          id: 'legal',
+          options: [
+            { option: 1, label: 'Licensed', count: 1 },
+            { option: 2, label: 'Licence pending', count: 0 },
+            { option: 3, label: 'No licence', count: 1 },
+          ],
+        },
+        { id: 'buyer', answers: 1, texts: ['Kampuni ya Mwanza'] },
+      ],
+    });
+  });
+});
