@@ -49,6 +49,35 @@ export function textFor(
   return { lang: l, text: t };
 }
 
+/**
+ * One bulk message to one contact's address, rendered for its channel: the shape every
+ * fan-out (broadcasts, poll reminders, surveys, the digest) queues.
+ */
+export function bulkMessage(
+  address: Address,
+  contactId: string,
+  draft: Draft,
+  fold: boolean,
+  extra: { dedupeKey: string; broadcastId?: string; priority?: number; now: Date },
+): NewDoc<OutboundMessage> {
+  const [r] = address.channel === 'sms' ? [renderSms(draft, fold)] : renderTelegram(draft);
+  return {
+    channel: address.channel,
+    transport: address.transport,
+    to: address.value,
+    contactId,
+    text: r.text,
+    segments: r.segments,
+    encoding: r.encoding,
+    buttons: r.buttons,
+    priority: extra.priority ?? PRIORITY.bulk,
+    broadcastId: extra.broadcastId,
+    dedupeKey: extra.dedupeKey,
+    createdAt: extra.now,
+    nextAttemptAt: extra.now,
+  };
+}
+
 /** One recipient of a broadcast, resolved. */
 interface Recipient {
   contact: Contact;

@@ -1,11 +1,10 @@
 import { Mineral } from '../domain/minerals';
 import { marketMessage } from '../flows/market';
 import { Translator } from '../i18n';
-import { renderSms, renderTelegram } from '../i18n/render';
-import { OutboundMessage, PRIORITY } from '../models';
+import { OutboundMessage } from '../models';
 import { enqueue } from '../store/repos';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, contactLanguage, pickAddress } from './broadcasts';
+import { FanoutSettings, bulkMessage, contactLanguage, pickAddress } from './broadcasts';
 
 /** The ISO week a date falls in, as `2026-W48`: one digest per contact per week. */
 export function isoWeek(d: Date): string {
@@ -50,20 +49,9 @@ export async function sendPriceDigest(
       text = translator.t(lang, key, vars);
       cache.set(cacheKey, text);
     }
-    const [r] = address.channel === 'sms' ? [renderSms({ text }, s.smsFoldGsm)] : renderTelegram({ text });
-    messages.push({
-      channel: address.channel,
-      transport: address.transport,
-      to: address.value,
-      contactId: c._id,
-      text: r.text,
-      segments: r.segments,
-      encoding: r.encoding,
-      priority: PRIORITY.bulk,
-      dedupeKey: `digest:${week}:${c._id}`,
-      createdAt: now,
-      nextAttemptAt: now,
-    });
+    messages.push(
+      bulkMessage(address, c._id, { text }, s.smsFoldGsm, { dedupeKey: `digest:${week}:${c._id}`, now }),
+    );
   }
   return enqueue(store, messages);
 }

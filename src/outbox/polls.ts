@@ -1,8 +1,7 @@
 import { Translator } from '../i18n';
-import { Audience, OutboundMessage, PRIORITY, Poll } from '../models';
+import { Audience, OutboundMessage, Poll } from '../models';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, contactLanguage, pickAddress, pollDraft, textFor } from './broadcasts';
-import { renderSms, renderTelegram } from '../i18n/render';
+import { FanoutSettings, bulkMessage, contactLanguage, pickAddress, pollDraft, textFor } from './broadcasts';
 import { enqueue } from '../store/repos';
 
 /** A poll as staff create it. */
@@ -106,22 +105,13 @@ export async function sendPollReminders(
       const q = textFor(poll.question, lang, s.defaultLanguage);
       const text = `${translator.t(lang, 'poll.reminder')} ${q.text}`;
       const draft = { text, ...pollDraft(broadcast, q.lang, s.defaultLanguage) };
-      const [r] = address.channel === 'sms' ? [renderSms(draft, s.smsFoldGsm)] : renderTelegram(draft);
-      messages.push({
-        channel: address.channel,
-        transport: address.transport,
-        to: address.value,
-        contactId: c._id,
-        text: r.text,
-        segments: r.segments,
-        encoding: r.encoding,
-        buttons: r.buttons,
-        priority: PRIORITY.bulk,
-        broadcastId: poll.broadcastId,
-        dedupeKey: `pr:${poll._id}:${c._id}`,
-        createdAt: now,
-        nextAttemptAt: now,
-      });
+      messages.push(
+        bulkMessage(address, c._id, draft, s.smsFoldGsm, {
+          dedupeKey: `pr:${poll._id}:${c._id}`,
+          broadcastId: poll.broadcastId,
+          now,
+        }),
+      );
     }
     sent += await enqueue(store, messages);
   }

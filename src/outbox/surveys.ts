@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateKey } from '../domain/errors';
 import { Translator } from '../i18n';
-import { Draft, renderSms, renderTelegram } from '../i18n/render';
-import { Audience, Broadcast, OutboundMessage, PRIORITY, StoredFlow } from '../models';
+import { Draft } from '../i18n/render';
+import { Audience, Broadcast, OutboundMessage, StoredFlow } from '../models';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, resolveAudience, textFor } from './broadcasts';
+import { FanoutSettings, bulkMessage, resolveAudience, textFor } from './broadcasts';
 
 /** A survey question as staff write it. */
 export interface SurveyQuestion {
@@ -120,22 +120,13 @@ export async function fanOutSurvey(
       continue;
     }
     const draft = firstQuestion(survey, r.lang, s.defaultLanguage, translator);
-    const [m] = r.address.channel === 'sms' ? [renderSms(draft, s.smsFoldGsm)] : renderTelegram(draft);
-    messages.push({
-      channel: r.address.channel,
-      transport: r.address.transport,
-      to: r.address.value,
-      contactId: r.contact._id,
-      text: m.text,
-      segments: m.segments,
-      encoding: m.encoding,
-      buttons: m.buttons,
-      priority: PRIORITY.bulk,
-      broadcastId: b._id,
-      dedupeKey: `b:${b._id}:${r.contact._id}`,
-      createdAt: now,
-      nextAttemptAt: now,
-    });
+    messages.push(
+      bulkMessage(r.address, r.contact._id, draft, s.smsFoldGsm, {
+        dedupeKey: `b:${b._id}:${r.contact._id}`,
+        broadcastId: b._id,
+        now,
+      }),
+    );
     started++;
   }
   const out = store.collection('outbound');

@@ -1,46 +1,37 @@
 import { LANGUAGES } from '../../domain/language';
 import { INCIDENT_TYPES, ISSUE_CATEGORIES, PRIVACY_LEVELS } from '../../domain/reports';
 import { ROLES } from '../../models/contact';
-import { defineFlow, Flow } from '../types';
+import { z } from 'zod';
+import { defineFlow, Flow, stepSchema } from '../types';
 
 /** The minerals offered as numbered choices (price report, profile). */
 export const MENU_MINERALS = ['gold', 'tin', 'coltan', 'tungsten', 'diamond', 'copper', 'cobalt', 'other'];
+
+/** Asking a language and setting it: the start of the welcome and of `LANG`. */
+const chooseLanguage: z.input<typeof stepSchema>[] = [
+  {
+    id: 'language',
+    type: 'ask',
+    input: 'language',
+    options: [...LANGUAGES],
+    optionLabels: 'languageNames',
+    save: 'language',
+  },
+  { id: 'setLanguage', type: 'action', action: 'setLanguage' },
+];
 
 /** Greets a new contact and asks their language, then hands over to registration. */
 export const welcomeFlow = defineFlow({
   id: 'welcome',
   version: 1,
-  steps: [
-    {
-      id: 'language',
-      type: 'ask',
-      input: 'language',
-      options: [...LANGUAGES],
-      optionLabels: 'languageNames',
-      save: 'language',
-    },
-    { id: 'setLanguage', type: 'action', action: 'setLanguage' },
-    { id: 'end', type: 'end', then: 'registration' },
-  ],
+  steps: [...chooseLanguage, { id: 'end', type: 'end', then: 'registration' }],
 });
 
 /** `LANG`: choose a language again. */
 export const languageFlow = defineFlow({
   id: 'language',
   version: 1,
-  steps: [
-    {
-      id: 'language',
-      type: 'ask',
-      input: 'language',
-      options: [...LANGUAGES],
-      optionLabels: 'languageNames',
-      save: 'language',
-    },
-    { id: 'setLanguage', type: 'action', action: 'setLanguage' },
-    { id: 'done', type: 'say' },
-    { id: 'end', type: 'end' },
-  ],
+  steps: [...chooseLanguage, { id: 'done', type: 'say' }, { id: 'end', type: 'end' }],
 });
 
 /** Profile: role, site, region and minerals, every step skippable; ends with the privacy notice. */
