@@ -134,6 +134,17 @@ export const priceFlow = defineFlow({
   ],
 });
 
+/** Confidential or anonymous: the last question of every issue and incident report. */
+const privacyStep: z.input<typeof stepSchema> = {
+  id: 'privacy',
+  type: 'ask',
+  input: 'choice',
+  options: [...PRIVACY_LEVELS],
+  optionLabels: 'privacy',
+  save: 'privacy',
+  skipIfAnswered: true,
+};
+
 /** Issue report: category → what happened → where → confidential or anonymous → stored. */
 export const issueFlow = defineFlow({
   id: 'issue',
@@ -158,15 +169,7 @@ export const issueFlow = defineFlow({
       skipIfAnswered: true,
     },
     { id: 'place', type: 'ask', input: 'text', save: 'place', skippable: true, skipIfAnswered: true },
-    {
-      id: 'privacy',
-      type: 'ask',
-      input: 'choice',
-      options: [...PRIVACY_LEVELS],
-      optionLabels: 'privacy',
-      save: 'privacy',
-      skipIfAnswered: true,
-    },
+    privacyStep,
     { id: 'store', type: 'action', action: 'storeIssue' },
     { id: 'end', type: 'end' },
   ],
@@ -191,15 +194,7 @@ export const incidentFlow = defineFlow({
     { id: 'dead', type: 'ask', input: 'count', save: 'dead', skipIfAnswered: true },
     { id: 'when', type: 'ask', input: 'text', save: 'occurred', skippable: true, skipIfAnswered: true },
     { id: 'place', type: 'ask', input: 'text', save: 'place', skippable: true, skipIfAnswered: true },
-    {
-      id: 'privacy',
-      type: 'ask',
-      input: 'choice',
-      options: [...PRIVACY_LEVELS],
-      optionLabels: 'privacy',
-      save: 'privacy',
-      skipIfAnswered: true,
-    },
+    privacyStep,
     { id: 'store', type: 'action', action: 'storeIncident' },
     { id: 'end', type: 'end' },
   ],
