@@ -1,35 +1,29 @@
 /**
- * A token bucket charged per SMS segment: `rate` tokens a second, holding at most
- * `capacity`. A reservation may overdraw; the caller waits for what it returns, so a
- * two-segment message at 1 MPS waits two seconds and the long-run rate holds exactly.
- * The default burst is a tenth of a second's worth, so no one-second window ever sees
- * much more than `rate` (providers count per second).
+ * A rate limiter charged per SMS segment, shaped like a provider's queue (a leaky
+ * bucket): a message may start once the segments before it have drained at `rate` a
+ * second. A two-segment message at 1 MPS holds the line for two seconds, and no burst
+ * ever crosses the provider's per-second limit.
  */
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  private next: number;
 
   constructor(
     readonly rate: number,
-    readonly capacity = Math.max(1, Math.ceil(rate / 10)),
     private now: () => number = () => performance.now(),
   ) {
-    this.tokens = capacity;
-    this.last = this.now();
+    this.next = this.now();
   }
 
-  /** Takes `n` tokens; returns how many milliseconds to wait before using them. */
+  /** Books `n` segments; returns how many milliseconds to wait before sending them. */
   reserve(n: number): number {
     const t = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) / 1000) * this.rate);
-    this.last = t;
-    this.tokens -= n;
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+    const start = Math.max(t, this.next);
+    this.next = start + (n * 1000) / this.rate;
+    return start - t;
   }
 
-  /** Pauses the bucket for `ms` (a provider said "retry after"): the next reservations wait. */
+  /** Pauses the line for `ms` (a provider said "retry after"): the next reservations wait. */
   pause(ms: number): void {
-    this.reserve(0);
-    this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
+    this.next = Math.max(this.next, this.now() + ms);
   }
 }

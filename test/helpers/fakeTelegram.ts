@@ -93,7 +93,9 @@ export class FakeTelegram {
       switch (method) {
         case 'sendMessage': {
           const now = performance.now();
-          if (this.sentAt.filter((t) => t > now - 1000).length >= this.limitPerSecond) {
+          let lastSecond = 0;
+          for (let i = this.sentAt.length - 1; i >= 0 && this.sentAt[i] > now - 1000; i--) lastSecond++;
+          if (lastSecond >= this.limitPerSecond) {
             this.throttled++;
             this.calls.pop();
             return send(429, {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { SegmentedMessage } from 'sms-segments-calculator';
 
 /** One request the fake Twilio API received. */
 export interface FakeTwilioRequest {
@@ -21,11 +22,12 @@ export interface FakeAnswer {
  */
 export class FakeTwilio {
   readonly requests: FakeTwilioRequest[] = [];
-  /** When each accepted message arrived (ms), and how many were refused with 429 for going too fast. */
+  /** When each accepted segment arrived (ms; a two-segment message twice), and how many were refused with 429 for going too fast. */
   readonly acceptedAt: number[] = [];
   throttled = 0;
-  /** Like Twilio's queue limits: more than this many messages in any second gets 429. */
+  /** Like Twilio's limits, counted in segments: sending faster than this many a second gets 429. */
   limitPerSecond = Infinity;
+  private nextFree = 0;
   private queue: FakeAnswer[] = [];
   private server = http.createServer((req, res) => this.onRequest(req, res));
   private n = 0;
@@ -71,15 +73,20 @@ export class FakeTwilio {
       }
       const params = Object.fromEntries(new URLSearchParams(raw));
       const now = performance.now();
-      const lastSecond = this.acceptedAt.filter((t) => t > now - 1000).length;
-      if (lastSecond >= this.limitPerSecond) {
+      const segments = new SegmentedMessage(params.Body ?? '').segmentsCount;
+      // A leaky bucket in segments, like the provider's queue: a message may start once the
+      // previous ones have drained at `limitPerSecond`, with one segment's time (at least
+      // 50 ms) of grace for network jitter.
+      const grace = Math.max(1000 / this.limitPerSecond, 50);
+      if (Number.isFinite(this.limitPerSecond) && now < this.nextFree - grace) {
         this.throttled++;
         res
           .writeHead(429, { 'content-type': 'application/json' })
           .end(JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }));
         return;
       }
-      this.acceptedAt.push(now);
+      for (let i = 0; i < segments; i++) this.acceptedAt.push(now);
+      this.nextFree = Math.max(now, this.nextFree) + (segments * 1000) / this.limitPerSecond;
       this.requests.push({ path: req.url!, auth: req.headers.authorization, params });
       const canned = this.queue.shift();
       if (canned) {

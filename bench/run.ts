@@ -1,0 +1,61 @@
+/**
+ * `npm run bench` runs every benchmark, `npm run bench -- <name>` one. Each prints one
+ * JSON line; the run is written to bench/RESULTS.md with the machine and Node version.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rateBench } from './rate';
+import { smsCostBench } from './sms-cost';
+import { BenchResult } from './types';
+import { webhookBench } from './webhook';
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  'sms-cost': smsCostBench,
+  webhook: webhookBench,
+  rate: rateBench,
+};
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((w) => !BENCHES[w]);
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  const results: BenchResult[] = [];
+  for (const name of names) {
+    const r = await BENCHES[name]();
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Latest run: ${new Date().toISOString()} on ${machine}.`,
+    'Each ratio is against a baseline measured in the same run on the same machine. Targets are goals, not test assertions.',
+    '',
+    '| bench | value | baseline | ratio | target | met | unit |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.bench} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} | ${r.unit} |`,
+    ),
+    '',
+    '## Details',
+    '',
+    ...results.flatMap((r) => [
+      `### ${r.bench}`,
+      '',
+      '```json',
+      JSON.stringify(r.details, null, 2),
+      '```',
+      '',
+    ]),
+  ];
+  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), lines.join('\n'));
+}
+
+void main().then(() => process.exit(0));

@@ -1,0 +1,98 @@
+import { LANGUAGES, LANGUAGE_NAMES, Language } from '../domain/language';
+import { MINERALS } from '../domain/minerals';
+import { formatAmount } from '../domain/price';
+import { INCIDENT_TYPES, PRIVACY_LEVELS } from '../domain/reports';
+import { Translator } from '../i18n';
+import { smsBudget } from '../i18n/budgets';
+import { renderSms } from '../i18n/render';
+import { BUILTIN_FLOWS } from './definitions';
+import { AskStep } from './types';
+
+/** Trees of labels that only appear inside other messages, never on their own. */
+const LABEL_TREES = ['minerals', 'roles', 'answers', 'keywords', 'issues', 'incidents', 'privacy'];
+
+/** Every leaf key of a resource tree. */
+export function leafKeys(tree: unknown, prefix = ''): string[] {
+  if (typeof tree === 'string') return [prefix];
+  if (!tree || typeof tree !== 'object' || Array.isArray(tree)) return [];
+  return Object.entries(tree).flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The longest values a message can carry in a language: longest names, a ten-digit
+ * amount with cents (a kilo of gold in Indonesian rupiah), the longest text answer
+ * accepted (60 characters), the largest counts.
+ */
+export function worstCaseValues(t: Translator, lng: Language): Record<string, string | number> {
+  const longest = (prefix: string, ids: readonly string[]) =>
+    ids.map((id) => t.t(lng, `${prefix}.${id}`)).sort((a, b) => b.length - a.length)[0];
+  const amount = formatAmount(9_999_999_999.99, lng);
+  const long = 'X'.repeat(60);
+  return {
+    mineral: longest('minerals', MINERALS),
+    type: longest('incidents', INCIDENT_TYPES),
+    reporter: longest('privacy', PRIVACY_LEVELS),
+    amount,
+    median: amount,
+    refAmount: amount,
+    localAmount: amount,
+    currency: 'XOF',
+    refCurrency: 'XOF',
+    localCurrency: 'XOF',
+    unit: 'tola',
+    refUnit: 'tola',
+    localUnit: 'tola',
+    refDate: new Intl.DateTimeFormat(lng, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+      new Date('2026-09-30'),
+    ),
+    n: 9999,
+    days: 30,
+    injured: 10000,
+    dead: 10000,
+    ref: 'C-XXXXX',
+    code: '999999',
+    option: long,
+    place: long,
+    site: long,
+  };
+}
+
+function optionsFor(t: Translator, lng: Language, key: string): string[] | undefined {
+  const m = /^flows\.(\w+)\.(\w+)\.prompt$/.exec(key);
+  if (!m) return undefined;
+  const step = BUILTIN_FLOWS[m[1]]?.steps.find((s) => s.id === m[2]) as AskStep | undefined;
+  if (!step || step.type !== 'ask') return undefined;
+  if (step.input === 'yesno') return [t.t(lng, 'answers.yes'), t.t(lng, 'answers.no')];
+  return (step.options ?? []).map((o) =>
+    step.optionLabels === 'languageNames'
+      ? LANGUAGE_NAMES[o as Language]
+      : t.t(lng, `${step.optionLabels}.${o}`),
+  );
+}
+
+/** One SMS string rendered with worst-case values, and its budget. */
+export interface RenderedSmsString {
+  lng: Language;
+  key: string;
+  text: string;
+  segments: number;
+  encoding: string;
+  budget: number;
+}
+
+/**
+ * Every SMS string of every locale rendered as the line would send it, with worst-case
+ * values and its numbered choices: what the budget test checks and the sms-cost
+ * benchmark measures. `…_telegram` wording is Telegram only and left out.
+ */
+export function renderEverySmsString(t: Translator, foldGsm = true): RenderedSmsString[] {
+  return LANGUAGES.flatMap((lng) => {
+    const values = worstCaseValues(t, lng);
+    return leafKeys(t.resources[lng])
+      .filter((k) => !LABEL_TREES.includes(k.split('.')[0]) && !k.endsWith('_telegram'))
+      .map((key) => {
+        const r = renderSms({ text: t.t(lng, key, values), options: optionsFor(t, lng, key) }, foldGsm);
+        return { lng, key, text: r.text, segments: r.segments, encoding: r.encoding, budget: smsBudget(key) };
+      });
+  });
+}
