@@ -114,7 +114,7 @@ export async function webhookBench(seconds = Number(process.env.BENCH_SECONDS ??
       errors: full.errors,
       reportsStored: reports,
       repliesQueued: replies,
-      embeddedSync: 'full',
+      embeddedSync: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
     },
   };
 }

@@ -9,6 +9,7 @@ import { CollectionName, Documents, SCHEMAS } from '../models';
 import {
   Collection,
   Filter,
+  Sort,
   NewDoc,
   FindOneAndUpdateOptions,
   FindOptions,
@@ -193,7 +194,6 @@ function storeError(err: unknown): never {
 
 class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   private docs = new Map<string, T>();
-  private writes: Promise<unknown> = Promise.resolve();
   private uniques: UniqueIndex[] = [];
   /**
    * Equality lookups on the first field, and the first two fields, of every index:
@@ -256,14 +256,9 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return d.toObject({ versionKey: false, minimize: false, depopulate: true }) as T;
   }
 
-  /**
-   * Runs a write alone: validation is asynchronous in mongoose, so writes queue one
-   * behind the other to keep read-check-commit atomic (what makes claims safe).
-   */
-  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
-    const run = this.writes.then(fn, fn);
-    this.writes = run.catch(() => undefined);
-    return run;
+  /** Whether a document read before an await is still the current version (commits replace objects). */
+  private stillCurrent(before: T): boolean {
+    return this.docs.get(before._id) === before;
   }
 
   private checkUnique(doc: T): void {
@@ -399,39 +394,43 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     }
   }
 
-  private async prepareInsert(raw: NewDoc<T>): Promise<T> {
+  // Writes validate asynchronously (mongoose) outside any lock, then check and commit
+  // synchronously: one JavaScript turn is atomic, so a write whose document changed in
+  // the meantime reads again instead of overwriting (optimistic, like a version check).
+
+  async insertOne(raw: NewDoc<T>): Promise<T> {
     const doc = await this.validate(raw);
     if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
     this.checkUnique(doc);
-    return doc;
+    this.commit([{ after: doc }]);
+    return clone(doc);
   }
 
-  insertOne(raw: NewDoc<T>): Promise<T> {
-    return this.exclusive(async () => {
-      const doc = await this.prepareInsert(raw);
-      this.commit([{ after: doc }]);
-      return clone(doc);
-    });
-  }
-
-  insertMany(raws: NewDoc<T>[]): Promise<number> {
-    return this.exclusive(() => this.insertManyNow(raws));
-  }
-
-  private async insertManyNow(raws: NewDoc<T>[]): Promise<number> {
-    const changes: { after: T }[] = [];
-    const batchIndex = new Map<string, string>();
+  /** Inserts in order; stops at the first failure, keeping the documents before it. */
+  async insertMany(raws: NewDoc<T>[]): Promise<number> {
+    const valid: T[] = [];
     let failure: unknown;
     for (const raw of raws) {
       try {
-        const doc = await this.prepareInsert(raw);
+        valid.push(await this.validate(raw));
+      } catch (err) {
+        failure = err;
+        break;
+      }
+    }
+    const changes: { after: T }[] = [];
+    const batchIndex = new Set<string>();
+    for (const doc of valid) {
+      try {
+        if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
+        this.checkUnique(doc);
         for (const u of this.uniques) {
           const { keys, allMissing } = indexKeys(doc, u.fields);
           if (u.sparse && allMissing) continue;
           for (const k of keys) {
             const key = `${u.name}#${k}`;
             if (batchIndex.has(key)) throw new DuplicateKey(this.name, u.name);
-            batchIndex.set(key, doc._id);
+            batchIndex.add(key);
           }
         }
         changes.push({ after: doc });
@@ -462,98 +461,88 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return n;
   }
 
-  private async updated(before: T, update: Update): Promise<T> {
-    const next = await this.validate(applyUpdate(before, update, false));
-    if (next._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
-    this.checkUnique(next);
-    return next;
-  }
-
-  private async upserted(filter: Filter, update: Update): Promise<T> {
-    const seed = seedFromFilter(filter);
-    const doc = await this.validate(applyUpdate(seed as T, update, true));
-    if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
-    this.checkUnique(doc);
-    return doc;
-  }
-
-  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
-    return this.exclusive(() => this.updateOneNow(filter, update, options));
-  }
-
-  private async updateOneNow(
+  /**
+   * Read, change, validate, then commit if what was read is still current; otherwise
+   * read again. The heart of updates, upserts and atomic claims.
+   */
+  private async writeOne(
     filter: Filter,
     update: Update,
-    options: { upsert?: boolean },
-  ): Promise<UpdateResult> {
-    const [before] = this.select(filter, { limit: 1 });
-    if (!before) {
-      if (!options.upsert) return { matched: 0, modified: 0 };
-      const doc = await this.upserted(filter, update);
-      this.commit([{ after: doc }]);
-      return { matched: 0, modified: 0, upsertedId: doc._id };
+    options: { sort?: Sort; upsert?: boolean },
+  ): Promise<{ before?: T; after?: T; modified: boolean; upserted?: boolean }> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [before] = this.select(filter, { sort: options.sort, limit: 1 });
+      if (!before) {
+        if (!options.upsert) return { modified: false };
+        const doc = await this.validate(applyUpdate(seedFromFilter(filter) as T, update, true));
+        if (this.select(filter, { limit: 1 }).length) continue; // inserted meanwhile: update it instead
+        if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
+        this.checkUnique(doc);
+        this.commit([{ after: doc }]);
+        return { after: doc, modified: false, upserted: true };
+      }
+      const after = await this.validate(applyUpdate(before, update, false));
+      if (after._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+      if (!this.stillCurrent(before)) continue;
+      this.checkUnique(after);
+      if (encodeDoc(after) === encodeDoc(before)) return { before, after: before, modified: false };
+      this.commit([{ before, after }]);
+      return { before, after, modified: true };
     }
-    const after = await this.updated(before, update);
-    if (encodeDoc(after) === encodeDoc(before)) return { matched: 1, modified: 0 };
-    this.commit([{ before, after }]);
-    return { matched: 1, modified: 1 };
+    throw new StoreUnavailable(`${this.name}: too many concurrent writes to the same documents`);
   }
 
-  updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
-    return this.exclusive(async () => {
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const r = await this.writeOne(filter, update, { upsert: options.upsert });
+    if (r.upserted) return { matched: 0, modified: 0, upsertedId: r.after!._id };
+    return { matched: r.before ? 1 : 0, modified: r.modified ? 1 : 0 };
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    for (let attempt = 0; attempt < 50; attempt++) {
       const matches = this.select(filter);
-      const changes: { before: T; after: T }[] = [];
+      const afters: T[] = [];
       for (const before of matches) {
-        const after = await this.updated(before, update);
-        if (encodeDoc(after) !== encodeDoc(before)) changes.push({ before, after });
+        const after = await this.validate(applyUpdate(before, update, false));
+        if (after._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+        afters.push(after);
       }
+      if (!matches.every((b) => this.stillCurrent(b))) continue;
+      const changes: { before: T; after: T }[] = [];
+      matches.forEach((before, i) => {
+        if (encodeDoc(afters[i]) !== encodeDoc(before)) changes.push({ before, after: afters[i] });
+      });
+      for (const c of changes) this.checkUnique(c.after);
       if (changes.length) this.commit(changes);
       return { matched: matches.length, modified: changes.length };
-    });
+    }
+    throw new StoreUnavailable(`${this.name}: too many concurrent writes to the same documents`);
   }
 
-  findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
-    return this.exclusive(() => this.findOneAndUpdateNow(filter, update, options));
-  }
-
-  private async findOneAndUpdateNow(
+  async findOneAndUpdate(
     filter: Filter,
     update: Update,
-    options: FindOneAndUpdateOptions,
+    options: FindOneAndUpdateOptions = {},
   ): Promise<T | null> {
-    const [before] = this.select(filter, { sort: options.sort, limit: 1 });
-    let result: T | null;
-    if (!before) {
-      if (!options.upsert) return null;
-      const doc = await this.upserted(filter, update);
-      this.commit([{ after: doc }]);
-      result = options.returnDocument === 'before' ? null : doc;
-    } else {
-      const after = await this.updated(before, update);
-      this.commit([{ before, after }]);
-      result = options.returnDocument === 'before' ? before : after;
-    }
-    if (result && options.projection) {
+    const r = await this.writeOne(filter, update, { sort: options.sort, upsert: options.upsert });
+    const result = options.returnDocument === 'before' ? (r.upserted ? undefined : r.before) : r.after;
+    if (!result) return null;
+    if (options.projection)
       return (new Query({}).find([result], options.projection as any).all()[0] as T) ?? null;
-    }
-    return result ? clone(result) : null;
+    return clone(result);
   }
 
-  deleteOne(filter: Filter): Promise<number> {
-    return this.exclusive(async () => {
-      const [before] = this.select(filter, { limit: 1 });
-      if (!before) return 0;
-      this.commit([{ before }]);
-      return 1;
-    });
+  async deleteOne(filter: Filter): Promise<number> {
+    const [before] = this.select(filter, { limit: 1 });
+    if (!before) return 0;
+    this.commit([{ before }]);
+    return 1;
   }
 
-  deleteMany(filter: Filter): Promise<number> {
-    return this.exclusive(async () => {
-      const matches = this.select(filter);
-      if (matches.length) this.commit(matches.map((before) => ({ before })));
-      return matches.length;
-    });
+  async deleteMany(filter: Filter): Promise<number> {
+    const matches = this.select(filter);
+    if (matches.length) this.commit(matches.map((before) => ({ before })));
+    return matches.length;
   }
 
   async aggregate<R = any>(pipeline: Pipeline): Promise<R[]> {
@@ -569,11 +558,7 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   }
 
   /** Deletes documents whose TTL has passed. */
-  sweep(now: Date): Promise<number> {
-    return this.exclusive(async () => this.sweepNow(now));
-  }
-
-  private sweepNow(now: Date): number {
+  async sweep(now: Date): Promise<number> {
     let removed = 0;
     for (const { field, seconds } of this.ttl) {
       const expired: T[] = [];
