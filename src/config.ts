@@ -121,6 +121,7 @@ const envSchema = z.object({
       message: 'must be a cron expression such as "0 6 * * 1" (Mondays 06:00)',
     }),
   RETENTION_DAYS: number(365, { min: 1, int: true }),
+  INBOUND_PER_SENDER_PER_HOUR: number(120, { min: 1, int: true }),
   SMS_SEGMENT_PRICE: number(0.05, { min: 0 }),
   TELEGRAM_MESSAGE_PRICE: number(0, { min: 0 }),
   PRICE_CURRENCY: optionalString
@@ -186,6 +187,8 @@ export interface Config {
   digestCron: string;
   /** Inbound logs and finished outgoing messages are deleted after this many days. */
   retentionDays: number;
+  /** One sender over this many messages an hour is logged but not answered. */
+  inboundPerSenderPerHour: number;
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -311,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegramMps: e.TELEGRAM_MPS,
     digestCron: e.DIGEST_CRON,
     retentionDays: e.RETENTION_DAYS,
+    inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
     prices: {
       smsSegment: e.SMS_SEGMENT_PRICE,
       telegramMessage: e.TELEGRAM_MESSAGE_PRICE,

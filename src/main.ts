@@ -12,6 +12,7 @@ import { Config, ConfigError, loadConfig } from './config';
 import { BUILTIN_FLOWS } from './flows/definitions';
 import { FlowEngine } from './flows/engine';
 import { Inbox } from './flows/inbox';
+import { SlidingWindowLimiter } from './flows/limiter';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
@@ -102,7 +103,13 @@ export async function createService(config: Config, options: ServiceOptions = {}
     },
     log,
   );
-  const inbox = new Inbox(store, engine, log, () => outbox.notify());
+  const inbox = new Inbox(
+    store,
+    engine,
+    log,
+    () => outbox.notify(),
+    new SlidingWindowLimiter(config.inboundPerSenderPerHour, 3_600_000),
+  );
   const onTelegramUpdate = telegram ? telegramUpdateHandler(inbox, telegram, log) : undefined;
   const poller =
     telegram && config.telegram!.mode === 'polling'

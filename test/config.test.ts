@@ -42,6 +42,7 @@ describe('settings', () => {
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN', /16 characters/],
     [{ DIGEST_CRON: 'every monday' }, 'DIGEST_CRON', /cron expression/],
     [{ RETENTION_DAYS: '0' }, 'RETENTION_DAYS', />= 1/],
+    [{ INBOUND_PER_SENDER_PER_HOUR: '-3' }, 'INBOUND_PER_SENDER_PER_HOUR', />= 1/],
     [{ ONCALL_SMS: '+243990000001, 0812345678' }, 'ONCALL_SMS', /E\.164/],
     [{ TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID', /32 hex/],
     [{ TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32) }, 'TWILIO_AUTH_TOKEN', /required/],

@@ -6,6 +6,7 @@ import { addressKey, logInbound } from '../store/repos';
 import { Store } from '../store/types';
 import { Rendered } from '../i18n/render';
 import { FlowEngine } from './engine';
+import { SlidingWindowLimiter } from './limiter';
 
 /**
  * Where every channel's messages enter: logged first (so a redelivery is harmless and
@@ -18,6 +19,8 @@ export class Inbox {
     private engine: FlowEngine,
     private log: Logger,
     private onReplies: () => void = () => undefined,
+    /** One sender over this many messages an hour is logged but not answered (SMS pumping, loops). */
+    private perSender = new SlidingWindowLimiter(Infinity, 3_600_000),
   ) {}
 
   /** Logs and processes one message; `duplicate` when the provider sent it before. */
@@ -34,6 +37,20 @@ export class Inbox {
       extra: msg.extra,
     });
     if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
+    if (!duplicate && this.perSender.over(`${msg.channel}:${msg.address}`)) {
+      // Kept in the log (nothing is lost) but not answered: replies cost money.
+      await this.store
+        .collection('inbound')
+        .updateOne(
+          { _id: inbound._id },
+          { $set: { status: 'handled', handledAt: new Date(), lastError: 'rate_limited' } },
+        );
+      this.log.warn(
+        { channel: msg.channel },
+        'a sender went over INBOUND_PER_SENDER_PER_HOUR: message logged, not answered',
+      );
+      return { inbound, duplicate, handled: true, replies: [] };
+    }
     const replies = await this.process(inbound);
     return { inbound, duplicate, handled: replies !== undefined, replies: replies ?? [] };
   }
