@@ -1,8 +1,8 @@
 import { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import express from 'express';
-import twilio from 'twilio';
 import { FakeTwilio } from '../test/helpers/fakeTwilio';
+import { signTwilio } from '../test/helpers/twilioWebhook';
 import { TEST_TWILIO, startService } from '../test/helpers/service';
 import { BenchResult } from './types';
 
@@ -57,11 +57,7 @@ export async function webhookBench(seconds = Number(process.env.BENCH_SECONDS ??
       To: TEST_TWILIO.TWILIO_FROM_NUMBER,
       Body: `PRICE GOLD ${3900 + (n % 300)} GHS G`,
     };
-    const signature = twilio.getExpectedTwilioSignature(
-      TEST_TWILIO.TWILIO_AUTH_TOKEN,
-      TEST_TWILIO.PUBLIC_BASE_URL + path,
-      params,
-    );
+    const signature = signTwilio(path, params);
     bodies.push({ body: new URLSearchParams(params).toString(), signature });
   }
 

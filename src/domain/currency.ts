@@ -35,6 +35,3 @@ for (const [iso, words] of Object.entries(CURRENCY_WORDS)) {
 export function parseCurrency(word: string): string | undefined {
   return LOOKUP.get(normaliseWord(word));
 }
-
-/** Currency symbols that may be glued to the front of an amount (`$45`, `R$250`, `S/120`). */
-export const PREFIX_SYMBOLS = ['R$', 'S/', 'US$', 'GH₵', '$', '₵', '₱', '€', 'Rp'];

@@ -88,10 +88,4 @@ export class KeywordMatcher {
     }
     return undefined;
   }
-
-  /** The keyword's word in a language (the first listed), for replies that name it. */
-  static wordFor(translator: Translator, lng: Language, kw: Keyword): string {
-    const list = translator.raw(lng, `keywords.${kw}`) ?? translator.raw('en', `keywords.${kw}`);
-    return Array.isArray(list) ? String(list[0]) : kw.toUpperCase();
-  }
 }

@@ -65,11 +65,6 @@ export class Translator {
     return this.i18n.t(key, { ...vars, lng: lng ?? this.defaultLanguage, context }) as string;
   }
 
-  /** Whether a key has a translation in a language or its fallbacks. */
-  has(lng: Language | undefined, key: string): boolean {
-    return this.i18n.exists(key, { lng: lng ?? this.defaultLanguage });
-  }
-
   /** A raw resource value (lists of keywords, for example) for one language, without fallback. */
   raw(lng: Language, key: string): unknown {
     return key.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), this.resources[lng]);

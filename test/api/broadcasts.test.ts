@@ -1,5 +1,6 @@
 import { FakeTelegram } from '../helpers/fakeTelegram';
 import { FakeTwilio } from '../helpers/fakeTwilio';
+import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, TestService, startService } from '../helpers/service';
 import { Store } from '../../src/store';
 
@@ -60,14 +61,6 @@ async function seedContacts(
   }
   for (let i = 0; i < docs.length; i += 1000)
     await store.collection('contacts').insertMany(docs.slice(i, i + 1000) as never);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('broadcasts API', () => {

@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TestService, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
@@ -9,14 +10,6 @@ async function api(svc: TestService, method: string, path: string, body?: unknow
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const question = {
@@ -79,7 +72,7 @@ describe('polls for community leaders', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     const store = svc.service.store;
-    await waitFor(
+    await waitUntil(
       async () =>
         (await store.collection('outbound').countDocuments({ broadcastId: created.body.broadcastId })) === 3,
     );
@@ -159,7 +152,7 @@ describe('polls for community leaders', () => {
       closesAt: new Date(Date.now() + 1200).toISOString(),
     });
     const store = svc.service.store;
-    await waitFor(
+    await waitUntil(
       async () =>
         (await store.collection('outbound').countDocuments({ broadcastId: created.body.broadcastId })) === 1,
     );

@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TestService, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
@@ -93,14 +94,10 @@ describe('surveys', () => {
     const created = await api(svc, 'POST', '/api/v1/surveys', baseline);
     expect(created.status).toBe(201);
     const store = svc.service.store;
-    for (
-      let i = 0;
-      i < 100 &&
-      (await store.collection('outbound').countDocuments({ broadcastId: created.body.broadcastId })) < 2;
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      async () =>
+        (await store.collection('outbound').countDocuments({ broadcastId: created.body.broadcastId })) >= 2,
+    );
     const first = await store
       .collection('outbound')
       .findOne({ broadcastId: created.body.broadcastId, to: leaders[0] });

@@ -1,7 +1,8 @@
 import { FakeTwilio } from '../helpers/fakeTwilio';
+import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
+import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, startService } from '../helpers/service';
 import { CollectionName } from '../../src/models';
-import twilio from 'twilio';
 
 const COLLECTIONS: CollectionName[] = [
   'contacts',
@@ -23,13 +24,12 @@ async function dump(store: import('../../src/store').Store): Promise<{ name: str
   return out;
 }
 
-async function drained(store: import('../../src/store').Store): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await store.collection('outbound').countDocuments({ status: { $in: ['queued', 'sending'] } })) === 0)
-      return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('outbox never drained');
+function drained(store: import('../../src/store').Store): Promise<void> {
+  return waitUntil(
+    async () =>
+      (await store.collection('outbound').countDocuments({ status: { $in: ['queued', 'sending'] } })) === 0,
+    4000,
+  );
 }
 
 describe('anonymous reports cannot be linked back to the sender', () => {
@@ -52,16 +52,8 @@ describe('anonymous reports cannot be linked back to the sender', () => {
         To: TEST_TWILIO.TWILIO_FROM_NUMBER,
         Body,
       };
-      const sig = twilio.getExpectedTwilioSignature(
-        TEST_TWILIO.TWILIO_AUTH_TOKEN,
-        `${TEST_TWILIO.PUBLIC_BASE_URL}/webhooks/twilio/sms`,
-        params,
-      );
-      const res = await fetch(`${svc.url}/webhooks/twilio/sms`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
-        body: new URLSearchParams(params).toString(),
-      });
+      const route = '/webhooks/twilio/sms';
+      const res = await postTwilioForm(svc.url, route, params, signTwilio(route, params));
       expect(res.status).toBe(200);
     };
     try {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import twilio from 'twilio';
 import { FakeTwilio } from '../../helpers/fakeTwilio';
+import { postTwilioForm, signTwilio } from '../../helpers/twilioWebhook';
 import { TEST_TWILIO, TestService, startService } from '../../helpers/service';
 
 const FIXTURES = path.join(__dirname, '../../../src/bots/twilio/fixtures');
@@ -12,20 +12,9 @@ const json = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, na
 const INBOUND = form('twilio-inbound-sms.form');
 const STATUS = form('twilio-status-callback.form');
 
-/** Signs like Twilio does, with the official library, for the public URL of `route`. */
-function sign(route: string, params: Record<string, string>): string {
-  return twilio.getExpectedTwilioSignature(
-    TEST_TWILIO.TWILIO_AUTH_TOKEN,
-    TEST_TWILIO.PUBLIC_BASE_URL + route,
-    params,
-  );
-}
-
-async function postForm(svc: TestService, route: string, params: Record<string, string>, signature?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== undefined) headers['x-twilio-signature'] = signature;
-  return fetch(svc.url + route, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-}
+const sign = signTwilio;
+const postForm = (svc: TestService, route: string, params: Record<string, string>, signature?: string) =>
+  postTwilioForm(svc.url, route, params, signature);
 
 type ErrorBody = { error: { code: string; message: string } };
 
