@@ -1,16 +1,7 @@
 import { waitUntil } from '../helpers/wait';
-import { TEST_ADMIN_TOKEN, TestService, startService } from '../helpers/service';
+import { TestService, api, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
-
-async function api(svc: TestService, method: string, path: string, body?: unknown, token = TEST_ADMIN_TOKEN) {
-  const res = await fetch(svc.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
 
 const question = {
   en: 'Should Chimba send gold prices every week?',

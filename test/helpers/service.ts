@@ -74,3 +74,19 @@ export async function startService(
     },
   };
 }
+
+/** Calls the staff API of a running service as JSON (the admin token unless another is given). */
+export async function api(
+  svc: TestService,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = TEST_ADMIN_TOKEN,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(svc.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
