@@ -185,6 +185,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     simulatorEnabled: config.simulatorEnabled,
     pseudonymSecret: config.pseudonymSecret,
     fanout,
+    triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
+    wakeOutbox: () => outbox.notify(),
     kick: () => void scheduler.runNow('broadcasts'),
     accepting: () => accepting,
   });

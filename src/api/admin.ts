@@ -1,52 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pseudonym } from '../domain/privacy';
 import { MINERALS, UNITS } from '../domain/minerals';
 import { randomBytes } from 'node:crypto';
-import { REPORT_KINDS, Report, STAFF_ROLES } from '../models';
+import { STAFF_ROLES } from '../models';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { hashToken, requireRole } from './auth';
 import { parseBody } from './validation';
-
-const listQuery = z.object({
-  kind: z.enum(REPORT_KINDS).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.date().optional(),
-});
-
-/** A report as staff see it: no phone number, and for anonymous reports nothing about the sender. */
-export function reportView(r: Report, secret: string) {
-  return {
-    id: r._id,
-    kind: r.kind,
-    reference: r.reference,
-    createdAt: r.createdAt.toISOString(),
-    anonymous: r.anonymous,
-    state: r.state,
-    channel: r.channel,
-    language: r.language,
-    contact: !r.anonymous && r.contactId ? pseudonym(secret, r.contactId) : undefined,
-    confidential: r.confidential,
-    urgent: r.urgent,
-    mineral: r.mineral,
-    amount: r.amount,
-    currency: r.currency,
-    unit: r.unit,
-    purity: r.purity,
-    placeOfSale: r.placeOfSale,
-    category: r.category,
-    description: r.description,
-    incidentType: r.incidentType,
-    injured: r.injured,
-    dead: r.dead,
-    occurred: r.occurred,
-    place: r.place,
-    site: r.site,
-    region: r.region,
-    country: r.country,
-  };
-}
 
 const referenceBody = z.object({
   mineral: z.enum(MINERALS),
@@ -66,23 +26,8 @@ const credentialBody = z.object({
 });
 
 /** The staff REST API under `/api/v1`. */
-export function adminRouter(store: Store, pseudonymSecret: string): Router {
+export function adminRouter(store: Store): Router {
   const r = Router();
-  r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const q = { data: parseBody(listQuery, req.query) };
-      const filter: Record<string, unknown> = {};
-      if (q.data.kind) filter.kind = q.data.kind;
-      if (q.data.before) filter.createdAt = { $lt: q.data.before };
-      const items = await store
-        .collection('reports')
-        .find(filter, { sort: { createdAt: -1 }, limit: q.data.limit });
-      res.json({ items: items.map((i) => reportView(i, pseudonymSecret)) });
-    } catch (err) {
-      next(err);
-    }
-  });
-
   /** Staff publish a reference price; market replies (`PRICE GOLD?`) quote the latest one. */
   r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
     try {

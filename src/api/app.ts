@@ -8,10 +8,13 @@ import { Logger } from '../log';
 import { Store } from '../store/types';
 import { ParsedUpdate } from '../bots/telegram/inbound';
 import { FanoutSettings } from '../outbox/broadcasts';
+import { TriageSettings } from '../outbox/triage';
 import { adminRouter } from './admin';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
 import { pollsRouter } from './polls';
+import { reportsRouter } from './reports';
+import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from './simulator';
 import { telegramRouter, twilioRouter } from './webhooks';
@@ -29,6 +32,9 @@ export interface AppDeps {
   simulatorEnabled: boolean;
   pseudonymSecret: string;
   fanout: FanoutSettings;
+  triage: TriageSettings;
+  /** Messages were queued outside a flow (a triage update): send them now. */
+  wakeOutbox: () => void;
   /** Something became due (a broadcast to send now): run the scheduled work without waiting for the tick. */
   kick: () => void;
   /** False while shutting down: webhooks get 503 so providers retry elsewhere or later. */
@@ -121,7 +127,9 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/surveys', surveysRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/audit', auditRouter(deps.store));
-  app.use('/api/v1', adminRouter(deps.store, deps.pseudonymSecret));
+  app.use('/api/v1/stats', statsRouter(deps.store));
+  app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
+  app.use('/api/v1', adminRouter(deps.store));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

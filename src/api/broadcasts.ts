@@ -10,6 +10,7 @@ import {
   previewBroadcast,
   resolveAudience,
 } from '../outbox/broadcasts';
+import { deliveryStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';
@@ -103,6 +104,7 @@ export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: (
         recipients: b.recipients,
         excluded: b.excluded,
         counts: await broadcastCounts(store, b._id),
+        byChannel: await deliveryStats(store, { broadcastId: b._id }),
       });
     } catch (err) {
       next(err);

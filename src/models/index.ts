@@ -13,6 +13,8 @@ import { Poll, PollAnswer, pollAnswerSchema, pollSchema } from './poll';
 import { ReferencePrice, referencePriceSchema } from './referencePrice';
 import { Report, reportSchema } from './report';
 import { Session, sessionSchema } from './session';
+import { PriceConversion, PriceRollup, priceConversionSchema, priceRollupSchema } from './stats';
+import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -32,6 +34,9 @@ export interface Documents {
   jobRuns: JobRun;
   flows: StoredFlow;
   surveyResponses: SurveyResponse;
+  priceRollups: PriceRollup;
+  priceConversions: PriceConversion;
+  dashboardSessions: DashboardSession;
 }
 
 /** Collection names. */
@@ -55,6 +60,9 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   jobRuns: jobRunSchema,
   flows: flowDocSchema,
   surveyResponses: surveyResponseSchema,
+  priceRollups: priceRollupSchema,
+  priceConversions: priceConversionSchema,
+  dashboardSessions: dashboardSessionSchema,
 };
 
 export * from './audit';
@@ -72,3 +80,5 @@ export * from './poll';
 export * from './referencePrice';
 export * from './report';
 export * from './session';
+export * from './stats';
+export * from './dashboardSession';

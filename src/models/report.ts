@@ -53,7 +53,22 @@ export interface Report {
   region?: string;
   country?: string;
   createdAt: Date;
+  // triage
+  /** Who on the team follows it up (a staff name). */
+  assignee?: string;
+  /** Internal notes; never sent to the reporter. */
+  notes: { at: Date; by: string; text: string }[];
+  /** Urgent and not yet seen: listed first. */
+  pinned?: boolean;
+  /** When someone first looked at it (urgent reports leave the top then). */
+  seenAt?: Date;
+  updatedAt?: Date;
+  /** Counted in the price rollups (price reports). */
+  rolledUp?: boolean;
 }
+
+/** A triage state. */
+export type ReportState = (typeof REPORT_STATES)[number];
 
 /** Schema of `reports`. */
 export const reportSchema = makeSchema({
@@ -65,7 +80,7 @@ export const reportSchema = makeSchema({
   sourceKey: String,
   channel: { type: String, enum: CHANNELS, required: true },
   language: { type: String, enum: LANGUAGES },
-  state: { type: String, enum: ['new', 'seen', 'in_progress', 'closed'], default: 'new' },
+  state: { type: String, enum: REPORT_STATES, default: 'new' },
   mineral: { type: String, enum: MINERALS },
   amount: { type: Number, min: 0 },
   currency: { type: String, match: /^[A-Z]{3}$/ },
@@ -84,9 +99,22 @@ export const reportSchema = makeSchema({
   region: { type: String, maxlength: 60 },
   country: { type: String, maxlength: 2 },
   createdAt: { type: Date, default: () => new Date() },
+  assignee: { type: String, maxlength: 80 },
+  notes: {
+    type: [
+      { _id: false, at: Date, by: { type: String, maxlength: 80 }, text: { type: String, maxlength: 1000 } },
+    ],
+    default: () => [],
+  },
+  pinned: Boolean,
+  seenAt: Date,
+  updatedAt: Date,
+  rolledUp: Boolean,
 });
 reportSchema.index({ reference: 1 }, { unique: true });
 reportSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 reportSchema.index({ kind: 1, createdAt: -1 });
 reportSchema.index({ mineral: 1, createdAt: -1 });
 reportSchema.index({ contactId: 1 }, { sparse: true });
+reportSchema.index({ pinned: 1, createdAt: -1 });
+reportSchema.index({ state: 1, createdAt: -1 });

@@ -15,6 +15,7 @@ import {
   FindOptions,
   Pipeline,
   Store,
+  StreamOptions,
   Update,
   UpdateResult,
 } from './types';
@@ -451,6 +452,17 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     return clone(this.select(filter, options));
+  }
+
+  /** The matching set is fixed when the stream starts; copies are made a batch at a time, yielding between batches. */
+  async *stream(filter: Filter, options: StreamOptions = {}): AsyncIterable<T> {
+    const docs = this.select(filter, { sort: options.sort });
+    const size = options.batchSize ?? 1000;
+    for (let i = 0; i < docs.length; i += size) {
+      const end = Math.min(docs.length, i + size);
+      for (let j = i; j < end; j++) yield clone(docs[j]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   async countDocuments(filter: Filter = {}): Promise<number> {

@@ -9,6 +9,7 @@ import {
   FindOptions,
   Pipeline,
   Store,
+  StreamOptions,
   Update,
   UpdateResult,
 } from './types';
@@ -75,6 +76,21 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
           .lean()
           .exec()) as T[],
     );
+  }
+
+  async *stream(filter: Filter, options: StreamOptions = {}): AsyncIterable<T> {
+    const cursor = this.model
+      .find(filter, undefined, { sort: options.sort })
+      .lean()
+      .batchSize(options.batchSize ?? 1000)
+      .cursor();
+    try {
+      for await (const doc of cursor) yield doc as T;
+    } catch (err) {
+      translate(this.name, err);
+    } finally {
+      await cursor.close();
+    }
   }
 
   countDocuments(filter: Filter = {}): Promise<number> {

@@ -1,6 +1,7 @@
 import { DuplicateKey } from '../domain/errors';
 import { newReference } from '../domain/ids';
 import { Channel, Contact, InboundMessage, OutboundMessage, Report, Transport } from '../models';
+import { addToPriceRollups } from '../stats/prices';
 import { NewDoc, Store } from './types';
 
 /**
@@ -80,6 +81,7 @@ export async function enqueue(store: Store, messages: NewDoc<OutboundMessage>[])
 /**
  * Stores a report under a fresh reference number, retrying on the rare clash. When
  * `sourceKey` was already used (the same message processed twice), returns the first report.
+ * Price reports are added to the statistics rollups.
  */
 export async function insertReport(
   store: Store,
@@ -88,12 +90,22 @@ export async function insertReport(
   const reports = store.collection('reports');
   for (let attempt = 0; ; attempt++) {
     try {
-      return await reports.insertOne({ ...doc, reference: newReference(doc.kind) });
+      const report = await reports.insertOne({
+        ...doc,
+        pinned: doc.urgent === true,
+        reference: newReference(doc.kind),
+      });
+      await addToPriceRollups(store, report);
+      return report;
     } catch (err) {
       if (!(err instanceof DuplicateKey)) throw err;
       if (err.index.startsWith('sourceKey') && doc.sourceKey) {
         const first = await reports.findOne({ sourceKey: doc.sourceKey });
-        if (first) return first;
+        if (first) {
+          // the first attempt may have stopped before counting it
+          await addToPriceRollups(store, first);
+          return first;
+        }
       }
       if (attempt >= 5) throw err;
     }

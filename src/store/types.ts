@@ -24,6 +24,13 @@ export interface FindOptions {
   projection?: Record<string, 0 | 1>;
 }
 
+/** Options of `stream`. */
+export interface StreamOptions {
+  sort?: Sort;
+  /** Documents read at a time (1,000 by default). */
+  batchSize?: number;
+}
+
 /** Options of `findOneAndUpdate`. */
 export interface FindOneAndUpdateOptions {
   sort?: Sort;
@@ -52,6 +59,11 @@ export interface Collection<T extends { _id: string }> {
   insertMany(docs: NewDoc<T>[]): Promise<number>;
   findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  /**
+   * Matching documents one by one, read in batches: for exports and full scans that must
+   * not build the whole result. Documents written while it runs may or may not appear.
+   */
+  stream(filter: Filter, options?: StreamOptions): AsyncIterable<T>;
   countDocuments(filter?: Filter): Promise<number>;
   updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<UpdateResult>;
   updateMany(filter: Filter, update: Update): Promise<UpdateResult>;

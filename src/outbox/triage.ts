@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { BadRequest, NotFound } from '../domain/errors';
+import { Language } from '../domain/language';
+import { smsCost } from '../domain/sms';
+import { Translator } from '../i18n';
+import { PRIORITY, Report, ReportState } from '../models';
+import { enqueue } from '../store/repos';
+import { Store } from '../store/types';
+import { bulkMessage, contactLanguage, pickAddress } from './broadcasts';
+
+/** What staff change on a report. Every field optional. */
+export interface TriageChange {
+  state?: ReportState;
+  /** A staff name, or null to unassign. */
+  assignee?: string | null;
+  /** An internal note; never sent. */
+  note?: string;
+  /** Send the reporter the new state ("Report C-4821: staff are following it up."). */
+  notify?: boolean;
+  /** A short free-text answer to the reporter, sent as `C-4821: <reply>` in one SMS segment. */
+  reply?: string;
+}
+
+/** What triage needs from the deployment. */
+export interface TriageSettings {
+  translator: Translator;
+  defaultLanguage: Language;
+  smsFoldGsm: boolean;
+}
+
+/** Whether the reporter can be answered, and if not why (the dashboard says so). */
+export type Reachability = 'reachable' | 'anonymous' | 'opted_out' | 'unknown_contact' | 'no_address';
+
+/** Whether the reporter of a report can be sent an update. */
+export async function reachability(store: Store, r: Report): Promise<Reachability> {
+  if (r.anonymous || !r.contactId) return 'anonymous';
+  const c = await store.collection('contacts').findOne({ _id: r.contactId });
+  if (!c) return 'unknown_contact';
+  if (c.optedOut) return 'opted_out';
+  return c.addresses.length ? 'reachable' : 'no_address';
+}
+
+/** The text of a free-text answer, refused unless it fits one SMS segment. */
+export function replyText(r: Pick<Report, 'reference'>, reply: string): string {
+  const text = `${r.reference}: ${reply.trim()}`;
+  const cost = smsCost(text);
+  if (cost.segments > 1)
+    throw new BadRequest(
+      `reply: takes ${cost.segments} SMS segments (${cost.encoding}); keep it to one (${cost.encoding === 'GSM-7' ? 160 : 70} characters with the reference)`,
+    );
+  return text;
+}
+
+/**
+ * Moves a report through triage: state, assignee, internal notes, and optionally a
+ * short update to the reporter through the line, by contact id, so staff never see the
+ * number. Anonymous reports cannot be answered. Urgent reports leave the top once
+ * someone changes their state.
+ */
+export async function triageReport(
+  store: Store,
+  s: TriageSettings,
+  actor: string,
+  id: string,
+  change: TriageChange,
+  now = new Date(),
+): Promise<{ report: Report; sent: number; reach: Reachability }> {
+  const reports = store.collection('reports');
+  const before = await reports.findOne({ _id: id });
+  if (!before) throw new NotFound('no such report');
+  const wantsSend = !!change.notify || !!change.reply;
+  const reach = await reachability(store, before);
+  if (wantsSend && reach !== 'reachable') {
+    const why: Record<Exclude<Reachability, 'reachable'>, string> = {
+      anonymous: 'an anonymous report cannot be answered: nothing links it to a phone',
+      opted_out: 'the reporter has opted out (STOP) of messages',
+      unknown_contact: 'the reporter is no longer known (forgotten on request)',
+      no_address: 'the reporter has no address to send to',
+    };
+    throw new BadRequest(why[reach as Exclude<Reachability, 'reachable'>], { reach });
+  }
+  const reply = change.reply ? replyText(before, change.reply) : undefined;
+
+  const $set: Record<string, unknown> = { updatedAt: now };
+  const $unset: Record<string, ''> = {};
+  if (change.state && change.state !== before.state) {
+    $set.state = change.state;
+    if (change.state !== 'new') {
+      $set.pinned = false;
+      if (!before.seenAt) $set.seenAt = now;
+    }
+  }
+  if (change.assignee !== undefined) {
+    if (change.assignee) $set.assignee = change.assignee;
+    else $unset.assignee = '';
+  }
+  const update: Record<string, unknown> = { $set };
+  if (Object.keys($unset).length) update.$unset = $unset;
+  if (change.note) update.$push = { notes: { at: now, by: actor, text: change.note } };
+  const report = (await reports.findOneAndUpdate({ _id: id }, update))!;
+
+  let sent = 0;
+  if (wantsSend) {
+    const contact = (await store.collection('contacts').findOne({ _id: report.contactId! }))!;
+    const address =
+      contact.addresses.find((a) => a.channel === report.channel) ??
+      pickAddress(contact) ??
+      contact.addresses[0];
+    const lang = (report.language as Language | undefined) ?? contactLanguage(contact, s.defaultLanguage);
+    const texts: { key: string; text: string }[] = [];
+    if (change.notify)
+      texts.push({
+        key: `state:${report.state}`,
+        text: s.translator.t(lang, `status.${report.state}`, { ref: report.reference }),
+      });
+    if (reply)
+      texts.push({
+        key: `reply:${createHash('sha256').update(reply).digest('hex').slice(0, 16)}`,
+        text: reply,
+      });
+    sent = await enqueue(
+      store,
+      texts.map((t, i) =>
+        bulkMessage(address, contact._id, { text: t.text }, s.smsFoldGsm, {
+          // the same update twice (a double click) is queued once
+          dedupeKey: `triage:${report._id}:${t.key}`,
+          priority: PRIORITY.reply,
+          now: new Date(now.getTime() + i),
+        }),
+      ),
+    );
+  }
+  return { report, sent, reach };
+}

@@ -1,0 +1,275 @@
+import { Mineral, Unit } from '../domain/minerals';
+import { PriceConversion, PriceRollup, Report, StatBucket } from '../models';
+import { Store } from '../store/types';
+import { Sorted, Summary, mergeSorted, summarise } from './quantiles';
+
+const DAY = 86_400_000;
+
+/** Start of the bucket holding `d`: Monday 00:00 UTC for weeks, the 1st 00:00 UTC for months. */
+export function bucketStart(d: Date, bucket: StatBucket): Date {
+  if (bucket === 'month') return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const sinceMonday = (new Date(day).getUTCDay() + 6) % 7;
+  return new Date(day - sinceMonday * DAY);
+}
+
+/** Start of the bucket after the one starting at `start`. */
+export function nextBucket(start: Date, bucket: StatBucket): Date {
+  if (bucket === 'month') return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+  return new Date(start.getTime() + 7 * DAY);
+}
+
+function rollupKey(
+  bucket: StatBucket,
+  start: Date,
+  r: Pick<Report, 'mineral' | 'unit' | 'currency'>,
+  region?: string,
+) {
+  return [bucket, start.toISOString(), r.mineral, r.unit, r.currency, region ?? '*'].join('|');
+}
+
+/** The rollup documents one price report adds to: week and month, its region and all regions. */
+function rollupTargets(r: Report) {
+  const out: { key: string; fields: Omit<PriceRollup, '_id' | 'n' | 'values'> }[] = [];
+  for (const bucket of ['week', 'month'] as const) {
+    const start = bucketStart(r.createdAt, bucket);
+    const base = { bucket, start, mineral: r.mineral!, unit: r.unit!, currency: r.currency! };
+    out.push({ key: rollupKey(bucket, start, r), fields: { ...base, key: '', all: true } });
+    if (r.region)
+      out.push({
+        key: rollupKey(bucket, start, r, r.region),
+        fields: { ...base, key: '', all: false, region: r.region },
+      });
+  }
+  return out;
+}
+
+function isCountable(r: Report): boolean {
+  return r.kind === 'price' && !!r.mineral && !!r.unit && !!r.currency && typeof r.amount === 'number';
+}
+
+/**
+ * Adds a stored price report to its rollups (sorted insert with `$push … $sort`, one
+ * upsert per target), then marks it counted. Called when a report is written; a report
+ * already marked is not counted twice.
+ */
+export async function addToPriceRollups(store: Store, r: Report): Promise<void> {
+  if (!isCountable(r) || r.rolledUp) return;
+  const rollups = store.collection('priceRollups');
+  for (const t of rollupTargets(r)) {
+    await rollups.updateOne(
+      { key: t.key },
+      {
+        $setOnInsert: { ...t.fields, key: t.key },
+        $inc: { n: 1 },
+        $push: { values: { $each: [r.amount], $sort: 1 } },
+      },
+      { upsert: true },
+    );
+  }
+  await store.collection('reports').updateOne({ _id: r._id }, { $set: { rolledUp: true } });
+}
+
+/**
+ * Builds every rollup again from the raw reports: for repair, after an import, or to
+ * check them. Returns how many rollup documents were written.
+ */
+export async function rebuildPriceRollups(store: Store): Promise<number> {
+  const groups = new Map<string, { fields: Omit<PriceRollup, '_id' | 'n' | 'values'>; values: number[] }>();
+  for await (const r of store.collection('reports').stream({ kind: 'price' })) {
+    if (!isCountable(r)) continue;
+    for (const t of rollupTargets(r)) {
+      let g = groups.get(t.key);
+      if (!g) groups.set(t.key, (g = { fields: { ...t.fields, key: t.key }, values: [] }));
+      g.values.push(r.amount!);
+    }
+  }
+  const rollups = store.collection('priceRollups');
+  await rollups.deleteMany({});
+  const docs = [...groups.values()].map((g) => ({
+    ...g.fields,
+    n: g.values.length,
+    values: g.values.sort((a, b) => a - b),
+  }));
+  for (let i = 0; i < docs.length; i += 500) await rollups.insertMany(docs.slice(i, i + 500));
+  await store
+    .collection('reports')
+    .updateMany({ kind: 'price', rolledUp: { $ne: true } }, { $set: { rolledUp: true } });
+  return docs.length;
+}
+
+// ---- conversions -----------------------------------------------------------------------
+
+/** Conversions, looked up by pair and date: the latest valid at a date, either way round. */
+export class Conversions {
+  private byPair = new Map<string, PriceConversion[]>();
+  constructor(list: PriceConversion[]) {
+    for (const c of [...list].sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())) {
+      const k = `${c.from}>${c.to}`;
+      const l = this.byPair.get(k) ?? [];
+      l.push(c);
+      this.byPair.set(k, l);
+    }
+  }
+
+  static async load(store: Store): Promise<Conversions> {
+    return new Conversions(await store.collection('priceConversions').find({}));
+  }
+
+  /** The factor that turns a price in `from` into one in `to`, valid at `at`; undefined when none is set. */
+  factor(from: string, to: string, at: Date): number | undefined {
+    if (from === to) return 1;
+    const valid = (k: string) => this.byPair.get(k)?.find((c) => c.validFrom.getTime() <= at.getTime());
+    const direct = valid(`${from}>${to}`);
+    const inverse = valid(`${to}>${from}`);
+    if (direct && (!inverse || direct.validFrom >= inverse.validFrom)) return direct.factor;
+    if (inverse && inverse.factor > 0) return 1 / inverse.factor;
+    return undefined;
+  }
+}
+
+// ---- queries ---------------------------------------------------------------------------
+
+/** What the price statistics are asked for. */
+export interface PriceQuery {
+  mineral: Mineral;
+  unit: Unit;
+  currency: string;
+  region?: string;
+  from?: Date;
+  to?: Date;
+  bucket: StatBucket;
+}
+
+/** One bucket of the answer. */
+export interface PriceBucket extends Summary {
+  start: string;
+  /** How many of `count + excluded` were converted from another currency or unit. */
+  converted: number;
+}
+
+/** The answer: buckets in time order, and what was kept apart for want of a conversion. */
+export interface PriceStats {
+  query: PriceQuery & { from?: string; to?: string };
+  method: 'rollup' | 'exact';
+  buckets: PriceBucket[];
+  keptApart: { currency: string; unit: string; count: number }[];
+}
+
+/** Sorted prices of one currency and unit in one bucket. */
+interface Run {
+  start: Date;
+  currency: string;
+  unit: string;
+  values: Sorted;
+}
+
+/** The range asked for, widened to whole buckets. */
+function range(q: PriceQuery): { from?: Date; to?: Date } {
+  return {
+    from: q.from ? bucketStart(q.from, q.bucket) : undefined,
+    to: q.to ? nextBucket(bucketStart(q.to, q.bucket), q.bucket) : undefined,
+  };
+}
+
+/** Turns runs into buckets: converts what can be converted, keeps the rest apart, summarises. */
+function combine(
+  q: PriceQuery,
+  runs: Run[],
+  conversions: Conversions,
+  method: PriceStats['method'],
+): PriceStats {
+  const byStart = new Map<number, Run[]>();
+  for (const r of runs) {
+    const l = byStart.get(r.start.getTime()) ?? [];
+    l.push(r);
+    byStart.set(r.start.getTime(), l);
+  }
+  const apart = new Map<string, { currency: string; unit: string; count: number }>();
+  const buckets: PriceBucket[] = [];
+  for (const [start, list] of [...byStart].sort((a, b) => a[0] - b[0])) {
+    const at = new Date(start);
+    const parts: Sorted[] = [];
+    let converted = 0;
+    for (const r of list) {
+      const fc = conversions.factor(r.currency, q.currency, at);
+      const fu = conversions.factor(r.unit, q.unit, at);
+      if (fc === undefined || fu === undefined || !(fc * fu > 0)) {
+        const k = `${r.currency}|${r.unit}`;
+        const a = apart.get(k) ?? { currency: r.currency, unit: r.unit, count: 0 };
+        a.count += r.values.length;
+        apart.set(k, a);
+        continue;
+      }
+      const f = fc * fu;
+      if (f === 1) parts.push(r.values);
+      else {
+        parts.push(Float64Array.from(r.values, (v) => v * f));
+        converted += r.values.length;
+      }
+    }
+    const values = parts.length === 1 ? parts[0] : mergeSorted(parts);
+    const s = summarise(values);
+    if (s) buckets.push({ start: at.toISOString(), ...s, converted });
+  }
+  return {
+    query: { ...q, from: q.from?.toISOString() as never, to: q.to?.toISOString() as never },
+    method,
+    buckets,
+    keptApart: [...apart.values()].sort((a, b) => b.count - a.count),
+  };
+}
+
+/** Price statistics read from the rollups: no report is read, each bucket costs O(log n). */
+export async function priceStatsFromRollups(store: Store, q: PriceQuery): Promise<PriceStats> {
+  const { from, to } = range(q);
+  const start: Record<string, Date> = {};
+  if (from) start.$gte = from;
+  if (to) start.$lt = to;
+  const filter: Record<string, unknown> = { mineral: q.mineral, bucket: q.bucket, all: !q.region };
+  if (q.region) filter.region = q.region;
+  if (from || to) filter.start = start;
+  const docs = await store.collection('priceRollups').find(filter);
+  const runs = docs.map((d) => ({ start: d.start, currency: d.currency, unit: d.unit, values: d.values }));
+  return combine(q, runs, await Conversions.load(store), 'rollup');
+}
+
+/** Price statistics computed from the raw reports: the reference the rollups are checked against. */
+export async function priceStatsExact(store: Store, q: PriceQuery): Promise<PriceStats> {
+  const { from, to } = range(q);
+  const filter: Record<string, unknown> = { kind: 'price', mineral: q.mineral };
+  if (q.region) filter.region = q.region;
+  if (from || to) {
+    const c: Record<string, Date> = {};
+    if (from) c.$gte = from;
+    if (to) c.$lt = to;
+    filter.createdAt = c;
+  }
+  const groups = new Map<string, { start: Date; currency: string; unit: string; values: number[] }>();
+  for await (const r of store.collection('reports').stream(filter)) {
+    if (!isCountable(r)) continue;
+    const s = bucketStart(r.createdAt, q.bucket);
+    const k = `${s.getTime()}|${r.currency}|${r.unit}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { start: s, currency: r.currency!, unit: r.unit!, values: [] }));
+    g.values.push(r.amount!);
+  }
+  const runs = [...groups.values()].map((g) => ({ ...g, values: g.values.sort((a, b) => a - b) }));
+  return combine(q, runs, await Conversions.load(store), 'exact');
+}
+
+/** The currency and unit most reported for a mineral (from the all-regions weekly rollups). */
+export async function commonQuote(
+  store: Store,
+  mineral: Mineral,
+): Promise<{ currency: string; unit: Unit } | undefined> {
+  const rows = await store
+    .collection('priceRollups')
+    .aggregate<{ _id: { c: string; u: Unit }; n: number }>([
+      { $match: { mineral, bucket: 'month', all: true } },
+      { $group: { _id: { c: '$currency', u: '$unit' }, n: { $sum: '$n' } } },
+      { $sort: { n: -1 } },
+      { $limit: 1 },
+    ]);
+  return rows[0] ? { currency: rows[0]._id.c, unit: rows[0]._id.u } : undefined;
+}

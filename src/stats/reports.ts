@@ -1,0 +1,162 @@
+import { Store } from '../store/types';
+import { bucketStart } from './prices';
+
+/** A filter on time and place, shared by the counts and the dashboard. */
+export interface CountQuery {
+  kind?: 'issue' | 'incident';
+  region?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** One row of issue and incident counts. */
+export interface CountRow {
+  week: string;
+  kind: 'issue' | 'incident';
+  /** The issue category or the incident type. */
+  category: string;
+  region: string | null;
+  count: number;
+  injured: number;
+  dead: number;
+}
+
+function timeFilter(q: { from?: Date; to?: Date }, field = 'createdAt'): Record<string, unknown> {
+  if (!q.from && !q.to) return {};
+  const c: Record<string, Date> = {};
+  if (q.from) c.$gte = q.from;
+  if (q.to) c.$lt = q.to;
+  return { [field]: c };
+}
+
+/** Issues and incidents by category (or type), region and ISO week, with injuries and deaths summed. */
+export async function reportCounts(
+  store: Store,
+  q: CountQuery,
+): Promise<{
+  rows: CountRow[];
+  totals: Omit<CountRow, 'week' | 'category' | 'region' | 'kind'> & { issues: number; incidents: number };
+}> {
+  const match: Record<string, unknown> = {
+    kind: q.kind ?? { $in: ['issue', 'incident'] },
+    ...timeFilter(q),
+  };
+  if (q.region) match.region = q.region;
+  const rows = await store.collection('reports').aggregate<{
+    _id: { week: Date; kind: 'issue' | 'incident'; category?: string; type?: string; region?: string };
+    count: number;
+    injured: number;
+    dead: number;
+  }>([
+    { $match: match },
+    {
+      $group: {
+        _id: {
+          week: { $dateTrunc: { date: '$createdAt', unit: 'week', startOfWeek: 'monday' } },
+          kind: '$kind',
+          category: '$category',
+          type: '$incidentType',
+          region: '$region',
+        },
+        count: { $sum: 1 },
+        injured: { $sum: { $ifNull: ['$injured', 0] } },
+        dead: { $sum: { $ifNull: ['$dead', 0] } },
+      },
+    },
+  ]);
+  const out: CountRow[] = rows.map((r) => ({
+    week: bucketStart(new Date(r._id.week), 'week').toISOString(),
+    kind: r._id.kind,
+    category: (r._id.kind === 'issue' ? r._id.category : r._id.type) ?? 'unknown',
+    region: r._id.region ?? null,
+    count: r.count,
+    injured: r.injured,
+    dead: r.dead,
+  }));
+  out.sort(
+    (a, b) =>
+      a.week.localeCompare(b.week) ||
+      a.kind.localeCompare(b.kind) ||
+      a.category.localeCompare(b.category) ||
+      String(a.region).localeCompare(String(b.region)),
+  );
+  const totals = { count: 0, injured: 0, dead: 0, issues: 0, incidents: 0 };
+  for (const r of out) {
+    totals.count += r.count;
+    totals.injured += r.injured;
+    totals.dead += r.dead;
+    if (r.kind === 'issue') totals.issues += r.count;
+    else totals.incidents += r.count;
+  }
+  return { rows: out, totals };
+}
+
+/** Reports of each kind since a date (the overview's "this week"). */
+export async function reportsByKind(
+  store: Store,
+  since: Date,
+): Promise<Record<'price' | 'issue' | 'incident', number>> {
+  const rows = await store
+    .collection('reports')
+    .aggregate<{ _id: string; n: number }>([
+      { $match: { createdAt: { $gte: since } } },
+      { $group: { _id: '$kind', n: { $sum: 1 } } },
+    ]);
+  const by = Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  return { price: by.price ?? 0, issue: by.issue ?? 0, incident: by.incident ?? 0 };
+}
+
+/** Outgoing messages by transport and status, created in a time range or for one broadcast. */
+export async function deliveryStats(
+  store: Store,
+  q: { from?: Date; to?: Date; broadcastId?: string },
+): Promise<{ transport: string; status: string; messages: number; segments: number }[]> {
+  const match: Record<string, unknown> = { ...timeFilter(q) };
+  if (q.broadcastId) match.broadcastId = q.broadcastId;
+  const rows = await store.collection('outbound').aggregate<{
+    _id: { t: string; s: string };
+    n: number;
+    seg: number;
+  }>([{ $match: match }, { $group: { _id: { t: '$transport', s: '$status' }, n: { $sum: 1 }, seg: { $sum: '$segments' } } }]);
+  return rows
+    .map((r) => ({ transport: r._id.t, status: r._id.s, messages: r.n, segments: r.seg }))
+    .sort((a, b) => a.transport.localeCompare(b.transport) || a.status.localeCompare(b.status));
+}
+
+/** Contacts counted by region, role, language and channel; never a number or name. */
+export async function contactCounts(store: Store): Promise<
+  Record<'region' | 'role' | 'language' | 'channel' | 'registration', { value: string; count: number }[]> & {
+    total: number;
+    optedOut: number;
+  }
+> {
+  const facet = (field: string, unwind?: string) => [
+    ...(unwind ? [{ $unwind: unwind }] : []),
+    { $group: { _id: field, count: { $sum: 1 } } },
+    { $sort: { count: -1, _id: 1 } },
+  ];
+  const [r] = await store.collection('contacts').aggregate([
+    {
+      $facet: {
+        region: facet('$region'),
+        role: facet('$role'),
+        language: facet('$language'),
+        registration: facet('$registration'),
+        channel: facet('$addresses.channel', '$addresses'),
+        total: [{ $count: 'n' }],
+        optedOut: [{ $match: { optedOut: true } }, { $count: 'n' }],
+      },
+    },
+  ]);
+  const list = (rows: { _id: string | null; count: number }[]) =>
+    rows.map((x) => ({ value: x._id ?? '', count: x.count }));
+  return {
+    region: list(r.region),
+    role: list(r.role),
+    language: list(r.language),
+    registration: list(r.registration),
+    channel: list(r.channel),
+    total: r.total[0]?.n ?? 0,
+    optedOut: r.optedOut[0]?.n ?? 0,
+  };
+}
