@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../domain/errors';
@@ -213,7 +212,16 @@ async function streamExport(
   let chunk = format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\r\n` : '[';
   let n = 0;
   const flush = async () => {
-    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(chunk))
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
     chunk = '';
   };
   for await (const r of store.collection('reports').stream(filter, { sort: { createdAt: 1 } })) {

@@ -50,11 +50,16 @@ function isCountable(r: Report): boolean {
 
 /**
  * Adds a stored price report to its rollups (sorted insert with `$push … $sort`, one
- * upsert per target), then marks it counted. Called when a report is written; a report
- * already marked is not counted twice.
+ * upsert per target). The report is claimed first (`rolledUp`), so two deliveries of the
+ * same message never count it twice; a crash between the claim and the upserts leaves it
+ * uncounted until `rebuildPriceRollups`.
  */
 export async function addToPriceRollups(store: Store, r: Report): Promise<void> {
   if (!isCountable(r) || r.rolledUp) return;
+  const claimed = await store
+    .collection('reports')
+    .findOneAndUpdate({ _id: r._id, rolledUp: { $ne: true } }, { $set: { rolledUp: true } });
+  if (!claimed) return;
   const rollups = store.collection('priceRollups');
   for (const t of rollupTargets(r)) {
     await rollups.updateOne(
@@ -67,7 +72,6 @@ export async function addToPriceRollups(store: Store, r: Report): Promise<void> 
       { upsert: true },
     );
   }
-  await store.collection('reports').updateOne({ _id: r._id }, { $set: { rolledUp: true } });
 }
 
 /**
@@ -216,7 +220,9 @@ function combine(
     query: { ...q, from: q.from?.toISOString() as never, to: q.to?.toISOString() as never },
     method,
     buckets,
-    keptApart: [...apart.values()].sort((a, b) => b.count - a.count),
+    keptApart: [...apart.values()].sort(
+      (a, b) => b.count - a.count || a.currency.localeCompare(b.currency) || a.unit.localeCompare(b.unit),
+    ),
   };
 }
 
