@@ -10,6 +10,7 @@ import { ParsedUpdate } from '../bots/telegram/inbound';
 import { FanoutSettings } from '../outbox/broadcasts';
 import { TriageSettings } from '../outbox/triage';
 import { adminRouter } from './admin';
+import { dashboardRouter } from './dashboard';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
 import { pollsRouter } from './polls';
@@ -64,7 +65,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-/** The express app: health, webhooks, simulator, staff API. */
+/** The express app: health, webhooks, simulator, staff API, dashboard. */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -130,6 +131,19 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/stats', statsRouter(deps.store));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store));
+
+  app.use(
+    '/dashboard',
+    dashboardRouter({
+      store: deps.store,
+      log: deps.log,
+      pseudonymSecret: deps.pseudonymSecret,
+      fanout: deps.fanout,
+      triage: deps.triage,
+      kick: deps.kick,
+      wakeOutbox: deps.wakeOutbox,
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

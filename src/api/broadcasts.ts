@@ -13,7 +13,7 @@ import {
 import { deliveryStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
-import { requireRole } from './auth';
+import { Staff, requireRole } from './auth';
 import { parseBody } from './validation';
 
 const list = z.array(z.string().trim().min(1).max(60)).max(200).default([]);
@@ -35,12 +35,56 @@ export const textsBody = z
   .partialRecord(z.enum(LANGUAGES), z.string().trim().min(1).max(1600))
   .refine((t) => Object.keys(t).length > 0, { message: 'give the text in at least one language' });
 
-const broadcastBody = z.object({
+export const broadcastBody = z.object({
   text: textsBody,
   audience: audienceBody,
   priority: z.enum(['alert', 'bulk']).default('bulk'),
   sendAt: z.coerce.date().optional(),
 });
+
+/** Previews a broadcast body: recipients, segments per language, cost. */
+export async function previewFromBody(store: Store, settings: FanoutSettings, raw: unknown) {
+  const body = parseBody(broadcastBody, raw);
+  return previewBroadcast(
+    store,
+    { text: body.text as Record<string, string>, audience: body.audience },
+    settings,
+  );
+}
+
+/** Creates a broadcast from a request body (API or dashboard), audited; due now → sent at once. */
+export async function createBroadcast(
+  store: Store,
+  settings: FanoutSettings,
+  staff: Staff,
+  raw: unknown,
+  kick: () => void,
+) {
+  const body = parseBody(broadcastBody, raw);
+  const { recipients, excluded } = await resolveAudience(store, body.audience, settings.defaultLanguage);
+  const b = await store.collection('broadcasts').insertOne({
+    text: body.text as Record<string, string>,
+    audience: body.audience,
+    priority: body.priority,
+    sendAt: body.sendAt ?? new Date(),
+    createdBy: staff.name,
+  });
+  await audit(store, staff, 'broadcast.create', b._id, {
+    recipients: recipients.length,
+    excluded,
+    priority: b.priority,
+    sendAt: b.sendAt,
+    languages: Object.keys(b.text),
+  });
+  if (b.sendAt.getTime() <= Date.now()) kick();
+  return {
+    id: b._id,
+    state: b.state,
+    sendAt: b.sendAt.toISOString(),
+    recipients: recipients.length,
+    excluded,
+  };
+}
 
 /** Broadcasts: preview, create (now or scheduled), follow, cancel. */
 export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: () => void): Router {
@@ -48,14 +92,7 @@ export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: (
 
   r.post('/preview', requireRole(store, 'staff'), async (req, res, next) => {
     try {
-      const body = parseBody(broadcastBody, req.body);
-      res.json(
-        await previewBroadcast(
-          store,
-          { text: body.text as Record<string, string>, audience: body.audience },
-          settings,
-        ),
-      );
+      res.json(await previewFromBody(store, settings, req.body));
     } catch (err) {
       next(err);
     }
@@ -63,30 +100,7 @@ export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: (
 
   r.post('/', requireRole(store, 'staff'), async (req, res, next) => {
     try {
-      const body = parseBody(broadcastBody, req.body);
-      const { recipients, excluded } = await resolveAudience(store, body.audience, settings.defaultLanguage);
-      const b = await store.collection('broadcasts').insertOne({
-        text: body.text as Record<string, string>,
-        audience: body.audience,
-        priority: body.priority,
-        sendAt: body.sendAt ?? new Date(),
-        createdBy: req.staff!.name,
-      });
-      await audit(store, req.staff!, 'broadcast.create', b._id, {
-        recipients: recipients.length,
-        excluded,
-        priority: b.priority,
-        sendAt: b.sendAt,
-        languages: Object.keys(b.text),
-      });
-      if (b.sendAt.getTime() <= Date.now()) kick();
-      res.status(201).json({
-        id: b._id,
-        state: b.state,
-        sendAt: b.sendAt.toISOString(),
-        recipients: recipients.length,
-        excluded,
-      });
+      res.status(201).json(await createBroadcast(store, settings, req.staff!, req.body, kick));
     } catch (err) {
       next(err);
     }

@@ -192,7 +192,7 @@ export function csvCell(v: unknown): string {
 }
 
 /** Streams reports as CSV or JSON, a chunk at a time, waiting when the client is slower than the store. */
-async function streamExport(
+export async function streamExport(
   store: Store,
   secret: string,
   format: 'csv' | 'json',

@@ -22,6 +22,12 @@ export class SlidingWindowLimiter {
     return list.length > this.limit;
   }
 
+  /** Hits of `key` in the current window, without counting one. */
+  count(key: string): number {
+    const t = this.now();
+    return (this.hits.get(key) ?? []).filter((h) => h > t - this.windowMs).length;
+  }
+
   private prune(t: number): void {
     for (const [k, list] of this.hits) if (!list.some((h) => h > t - this.windowMs)) this.hits.delete(k);
   }

@@ -4,7 +4,11 @@ import { TestService, api, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
 
-function price(amount: number, at: string, more: Omit<Partial<Report>, 'kind'> = {}): Partial<Report> & { kind: 'price' } {
+function price(
+  amount: number,
+  at: string,
+  more: Omit<Partial<Report>, 'kind'> = {},
+): Partial<Report> & { kind: 'price' } {
   return {
     kind: 'price',
     channel: 'sms',
