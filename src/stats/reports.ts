@@ -106,21 +106,26 @@ export async function reportsByKind(
   return { price: by.price ?? 0, issue: by.issue ?? 0, incident: by.incident ?? 0 };
 }
 
-/** Outgoing messages by transport and status, created in a time range or for one broadcast. */
+/** Outgoing messages by channel, transport and status, created in a time range or for one broadcast. */
 export async function deliveryStats(
   store: Store,
   q: { from?: Date; to?: Date; broadcastId?: string },
-): Promise<{ transport: string; status: string; messages: number; segments: number }[]> {
+): Promise<{ channel: string; transport: string; status: string; messages: number; segments: number }[]> {
   const match: Record<string, unknown> = { ...timeFilter(q) };
   if (q.broadcastId) match.broadcastId = q.broadcastId;
   const rows = await store.collection('outbound').aggregate<{
-    _id: { t: string; s: string };
+    _id: { c: string; t: string; s: string };
     n: number;
     seg: number;
-  }>([{ $match: match }, { $group: { _id: { t: '$transport', s: '$status' }, n: { $sum: 1 }, seg: { $sum: '$segments' } } }]);
+  }>([{ $match: match }, { $group: { _id: { c: '$channel', t: '$transport', s: '$status' }, n: { $sum: 1 }, seg: { $sum: '$segments' } } }]);
   return rows
-    .map((r) => ({ transport: r._id.t, status: r._id.s, messages: r.n, segments: r.seg }))
-    .sort((a, b) => a.transport.localeCompare(b.transport) || a.status.localeCompare(b.status));
+    .map((r) => ({ channel: r._id.c, transport: r._id.t, status: r._id.s, messages: r.n, segments: r.seg }))
+    .sort(
+      (a, b) =>
+        a.channel.localeCompare(b.channel) ||
+        a.transport.localeCompare(b.transport) ||
+        a.status.localeCompare(b.status),
+    );
 }
 
 /** Contacts counted by region, role, language and channel; never a number or name. */

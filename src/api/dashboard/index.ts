@@ -233,9 +233,10 @@ export function dashboardRouter(deps: DashboardDeps): Router {
           .countDocuments({ status: 'dead', createdAt: { $gte: new Date(now.getTime() - DAY) } }),
       ]);
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
-      const transports = [...new Set(deliveries.map((d) => d.transport))];
-      const cell = (tr: string, st: string) =>
-        deliveries.find((d) => d.transport === tr && d.status === st)?.messages ?? 0;
+      // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)
+      const lines = [...new Set(deliveries.map((d) => `${d.channel}|${d.transport}`))];
+      const cell = (line: string, st: string) =>
+        deliveries.find((d) => `${d.channel}|${d.transport}` === line && d.status === st)?.messages ?? 0;
       return {
         title: t('overview.title'),
         body: html`<section class="tiles" aria-label="${t('overview.thisWeek', { date: day(ctx, week) })}">
@@ -279,12 +280,12 @@ export function dashboardRouter(deps: DashboardDeps): Router {
             <h2>${t('overview.delivery')}</h2>
             <p>${t('overview.queue', { queued: num(ctx, queued), dead: num(ctx, dead) })}</p>
             ${
-              transports.length
+              lines.length
                 ? table(
                     [t('overview.channel'), ...statuses.map((s) => t(`delivery.${s}`))],
-                    transports.map((tr) => [
-                      t(`transports.${tr}`),
-                      ...statuses.map((s) => num(ctx, cell(tr, s))),
+                    lines.map((line) => [
+                      `${t(`channels.${line.split('|')[0]}`)} · ${t(`transports.${line.split('|')[1]}`)}`,
+                      ...statuses.map((s) => num(ctx, cell(line, s))),
                     ]),
                   )
                 : html`<p class="muted">${t('overview.noMessages')}</p>`
