@@ -5,6 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { broadcastBench } from './broadcast';
+import { memoryBench } from './memory';
+import { pricesBench } from './prices';
 import { rateBench } from './rate';
 import { smsCostBench } from './sms-cost';
 import { BenchResult } from './types';
@@ -13,7 +16,10 @@ import { webhookBench } from './webhook';
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'sms-cost': smsCostBench,
   webhook: webhookBench,
+  broadcast: broadcastBench,
   rate: rateBench,
+  prices: pricesBench,
+  memory: memoryBench,
 };
 
 async function main() {
@@ -31,29 +37,34 @@ async function main() {
     results.push(r);
   }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  // The latest result of each benchmark is kept, so running one does not erase the others.
+  const file = path.join(__dirname, 'results.json');
+  const kept: Record<string, BenchResult & { at: string; machine: string }> = fs.existsSync(file)
+    ? JSON.parse(fs.readFileSync(file, 'utf8'))
+    : {};
+  const at = new Date().toISOString();
+  for (const r of results) kept[r.bench] = { ...r, at, machine };
+  fs.writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`);
+  const all = Object.keys(BENCHES)
+    .filter((n) => kept[n])
+    .map((n) => kept[n]);
   const lines = [
     '# Benchmark results',
     '',
-    `Latest run: ${new Date().toISOString()} on ${machine}.`,
-    'Each ratio is against a baseline measured in the same run on the same machine. Targets are goals, not test assertions.',
+    'The latest run of each benchmark, with when and where it ran. Each ratio is against a baseline measured in the same run on the same machine. Targets are goals, not test assertions.',
     '',
-    '| bench | value | baseline | ratio | target | met | unit |',
-    '|---|---|---|---|---|---|---|',
-    ...results.map(
+    '| bench | value | baseline | ratio | target | met | unit | run |',
+    '|---|---|---|---|---|---|---|---|',
+    ...all.map(
       (r) =>
-        `| ${r.bench} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} | ${r.unit} |`,
+        `| ${r.bench} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} | ${r.unit} | ${r.at.slice(0, 16)}Z |`,
     ),
+    '',
+    `Machines: ${[...new Set(all.map((r) => r.machine))].join('; ')}.`,
     '',
     '## Details',
     '',
-    ...results.flatMap((r) => [
-      `### ${r.bench}`,
-      '',
-      '```json',
-      JSON.stringify(r.details, null, 2),
-      '```',
-      '',
-    ]),
+    ...all.flatMap((r) => [`### ${r.bench}`, '', '```json', JSON.stringify(r.details, null, 2), '```', '']),
   ];
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), lines.join('\n'));
 }

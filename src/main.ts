@@ -35,6 +35,8 @@ export interface ServiceOptions {
   telegramPerChatMs?: number;
   /** Long-poll timeout in seconds (tests shorten it). */
   telegramPollSeconds?: number;
+  /** How long a provider call may take before it counts as failed (15 s by default; tests shorten it). */
+  providerTimeoutMs?: number;
 }
 
 /** A composed, not yet listening, Chimba. */
@@ -81,6 +83,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     senders.push(
       new TwilioSender({
         ...config.twilio,
+        timeoutMs: options.providerTimeoutMs,
         statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
       }),
     );
@@ -206,6 +209,10 @@ export async function createService(config: Config, options: ServiceOptions = {}
         server!.listen(config.port, config.host, resolve);
       });
       const port = (server.address() as AddressInfo).port;
+      if (store.engine === 'embedded') {
+        const orphans = await outbox.recoverOrphans();
+        if (orphans) log.warn({ orphans }, 'messages claimed by a previous run were put back in the queue');
+      }
       outbox.start();
       scheduler.start();
       poller?.start();

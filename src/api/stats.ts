@@ -8,6 +8,8 @@ import {
   commonQuote,
   priceStatsExact,
   priceStatsFromRollups,
+  priceTableExact,
+  priceTableFromRollups,
   rebuildPriceRollups,
 } from '../stats/prices';
 import { deliveryStats, reportCounts } from '../stats/reports';
@@ -87,6 +89,24 @@ export function statsRouter(store: Store): Router {
   r.get('/prices', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
       res.json(await priceStats(store, req.query));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.get('/prices/table', requireRole(store, 'viewer'), async (req, res, next) => {
+    try {
+      const q = parseBody(
+        z.object({
+          bucket: z.enum(STAT_BUCKETS).default('week'),
+          method: z.enum(['rollup', 'exact']).default('rollup'),
+          ...range,
+        }),
+        req.query,
+      );
+      const rows =
+        q.method === 'exact' ? await priceTableExact(store, q) : await priceTableFromRollups(store, q);
+      res.json({ method: q.method, bucket: q.bucket, rows });
     } catch (err) {
       next(err);
     }

@@ -196,6 +196,22 @@ export class OutboxWorker {
       );
   }
 
+  /**
+   * Gives back every claim: for a store only this process can open (the embedded engine
+   * locks its folder), a claim found at start belongs to a process that died, so there is
+   * no reason to wait for its lease. A message the provider accepted just before the crash
+   * but whose answer was never recorded is sent again: at most one claim batch per transport.
+   */
+  async recoverOrphans(): Promise<number> {
+    const r = await this.store
+      .collection('outbound')
+      .updateMany(
+        { status: 'sending' },
+        { $set: { status: 'queued' }, $unset: { leaseOwner: '', leaseUntil: '' } },
+      );
+    return r.modified;
+  }
+
   /** Claims and sends one message; false when nothing was due. */
   async sendOne(sender: Sender): Promise<boolean> {
     const msg = await this.claim(sender.transport);

@@ -279,3 +279,93 @@ export async function commonQuote(
     ]);
   return rows[0] ? { currency: rows[0]._id.c, unit: rows[0]._id.u } : undefined;
 }
+
+/** One row of the price table: a mineral's prices in one region and bucket, in one unit and currency. */
+export interface PriceTableRow extends Summary {
+  mineral: string;
+  region: string | null;
+  unit: string;
+  currency: string;
+  start: string;
+}
+
+function tableRow(
+  k: { mineral: string; region?: string | null; unit: string; currency: string; start: Date },
+  values: Sorted,
+): PriceTableRow | undefined {
+  const s = summarise(values);
+  if (!s) return undefined;
+  return {
+    mineral: k.mineral,
+    region: k.region ?? null,
+    unit: k.unit,
+    currency: k.currency,
+    start: k.start.toISOString(),
+    ...s,
+  };
+}
+
+function sortTable(rows: PriceTableRow[]): PriceTableRow[] {
+  return rows.sort(
+    (a, b) =>
+      a.mineral.localeCompare(b.mineral) ||
+      String(a.region).localeCompare(String(b.region)) ||
+      a.currency.localeCompare(b.currency) ||
+      a.unit.localeCompare(b.unit) ||
+      a.start.localeCompare(b.start),
+  );
+}
+
+/**
+ * Every mineral × region × bucket at once (reports without a region are not in a region
+ * row), from the rollups: one read, O(log n) per row. No conversion: each unit and currency is its own row.
+ */
+export async function priceTableFromRollups(
+  store: Store,
+  q: { bucket: StatBucket; from?: Date; to?: Date },
+): Promise<PriceTableRow[]> {
+  const { from, to } = range({ ...q, mineral: 'gold', unit: 'g', currency: 'USD' });
+  const filter: Record<string, unknown> = { bucket: q.bucket, all: false };
+  if (from || to) filter.start = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+  const rows: PriceTableRow[] = [];
+  for await (const d of store.collection('priceRollups').stream(filter)) {
+    const row = tableRow(d, d.values);
+    if (row) rows.push(row);
+  }
+  return sortTable(rows);
+}
+
+/** The same table computed from the raw reports in one pass: the reference for the rollups. */
+export async function priceTableExact(
+  store: Store,
+  q: { bucket: StatBucket; from?: Date; to?: Date },
+): Promise<PriceTableRow[]> {
+  const { from, to } = range({ ...q, mineral: 'gold', unit: 'g', currency: 'USD' });
+  const filter: Record<string, unknown> = { kind: 'price' };
+  if (from || to) filter.createdAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+  const groups = new Map<string, { k: Parameters<typeof tableRow>[0]; values: number[] }>();
+  for await (const r of store.collection('reports').stream(filter)) {
+    if (!isCountable(r) || !r.region) continue;
+    const start = bucketStart(r.createdAt, q.bucket);
+    const key = `${r.mineral}|${r.region}|${r.unit}|${r.currency}|${start.getTime()}`;
+    let g = groups.get(key);
+    if (!g)
+      groups.set(
+        key,
+        (g = {
+          k: { mineral: r.mineral!, region: r.region, unit: r.unit!, currency: r.currency!, start },
+          values: [],
+        }),
+      );
+    g.values.push(r.amount!);
+  }
+  const rows: PriceTableRow[] = [];
+  for (const g of groups.values()) {
+    const row = tableRow(
+      g.k,
+      g.values.sort((a, b) => a - b),
+    );
+    if (row) rows.push(row);
+  }
+  return sortTable(rows);
+}

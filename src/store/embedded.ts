@@ -193,6 +193,32 @@ function storeError(err: unknown): never {
   throw new StoreUnavailable(`embedded store write failed: ${(err as Error).message}`, { cause: err });
 }
 
+/**
+ * The ids under one lookup key: a plain string while there is one (most keys of
+ * near-unique fields), a Set beyond. Saves a Set per document on large collections.
+ */
+type Ids = string | Set<string>;
+
+function addId(map: Map<string, Ids>, key: string, id: string): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, id);
+  else if (typeof cur === 'string') {
+    if (cur !== id) map.set(key, new Set([cur, id]));
+  } else cur.add(id);
+}
+
+function removeId(map: Map<string, Ids>, key: string, id: string): void {
+  const cur = map.get(key);
+  if (cur === undefined) return;
+  if (typeof cur === 'string') {
+    if (cur === id) map.delete(key);
+    return;
+  }
+  cur.delete(id);
+  if (cur.size === 1) map.set(key, cur.values().next().value as string);
+  else if (cur.size === 0) map.delete(key);
+}
+
 class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   private docs = new Map<string, T>();
   private uniques: UniqueIndex[] = [];
@@ -201,7 +227,7 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
    * index key → ids. `{ status, transport }` finds the queued messages of one transport
    * without touching the others.
    */
-  private lookups = new Map<string, { fields: string[]; map: Map<string, Set<string>> }>();
+  private lookups = new Map<string, { fields: string[]; map: Map<string, Ids> }>();
   readonly ttl: TtlIndex[] = [];
   private upsertStmt: Database.Statement;
   private deleteStmt: Database.Statement;
@@ -233,11 +259,14 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
       }
       for (const prefix of [fields.slice(0, 1), fields.slice(0, 2)]) {
         const name = prefix.join(',');
+        // Dates are compared by range, almost never by equality: a lookup keyed on one
+        // would hold a key per document for nothing.
+        if (prefix.some((f) => schema.path(f)?.instance === 'Date')) continue;
         if (!this.lookups.has(name)) this.lookups.set(name, { fields: prefix, map: new Map() });
       }
     }
     this.uniques.unshift({ name: '_id_', fields: ['_id'], sparse: false, keys: new Map() });
-    this.lookups.set('_id', { fields: ['_id'], map: new Map() });
+    this.lookups.delete('_id'); // `docs` is the lookup by id
     for (const row of db.prepare(`SELECT doc FROM "${table}"`).iterate() as Iterable<{ doc: string }>) {
       const doc = decodeDoc(row.doc) as T;
       this.docs.set(doc._id, doc);
@@ -287,20 +316,8 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
       }
     }
     for (const { fields, map } of this.lookups.values()) {
-      if (before) {
-        for (const k of indexKeys(before, fields).keys) {
-          const set = map.get(k);
-          set?.delete(before._id);
-          if (set && set.size === 0) map.delete(k);
-        }
-      }
-      if (after) {
-        for (const k of indexKeys(after, fields).keys) {
-          let set = map.get(k);
-          if (!set) map.set(k, (set = new Set()));
-          set.add(after._id);
-        }
-      }
+      if (before) for (const k of indexKeys(before, fields).keys) removeId(map, k, before._id);
+      if (after) for (const k of indexKeys(after, fields).keys) addId(map, k, after._id);
     }
   }
 
@@ -309,6 +326,15 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
    * (`field: value`, `$eq`, `$in` on the first field of an index), else every document.
    */
   private candidates(filter: Filter): T[] {
+    const byId = filter._id;
+    if (typeof byId === 'string' || (byId && Array.isArray(byId.$in) && Object.keys(byId).length === 1)) {
+      const out: T[] = [];
+      for (const id of new Set<unknown>(typeof byId === 'string' ? [byId] : byId.$in)) {
+        const d = typeof id === 'string' ? this.docs.get(id) : undefined;
+        if (d) out.push(d);
+      }
+      return out;
+    }
     const equal = new Map<string, unknown[]>();
     for (const [field, cond] of Object.entries(filter)) {
       if (PRIMITIVE.has(typeof cond) || cond instanceof Date) equal.set(field, [cond]);
@@ -329,7 +355,7 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
           equal.set(field, [...new Set(cond.$in)]);
       }
     }
-    let best: Set<string>[] | undefined;
+    let best: Ids[] | undefined;
     let bestSize = Infinity;
     for (const { fields, map } of this.lookups.values()) {
       if (!fields.every((f) => equal.has(f))) continue;
@@ -339,13 +365,13 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
         for (const k of keys) for (const v of equal.get(f)!) next.push(k ? `${k}|${keyPart(v)}` : keyPart(v));
         keys = next;
       }
-      const sets: Set<string>[] = [];
+      const sets: Ids[] = [];
       let size = 0;
       for (const k of keys) {
         const set = map.get(k);
         if (set) {
           sets.push(set);
-          size += set.size;
+          size += typeof set === 'string' ? 1 : set.size;
         }
       }
       if (size < bestSize) {
@@ -356,7 +382,7 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     if (!best) return [...this.docs.values()];
     const out: T[] = [];
     for (const set of best) {
-      for (const id of set) {
+      for (const id of typeof set === 'string' ? [set] : set) {
         const d = this.docs.get(id);
         if (d) out.push(d);
       }

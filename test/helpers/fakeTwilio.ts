@@ -27,11 +27,28 @@ export class FakeTwilio {
   throttled = 0;
   /** Like Twilio's limits, counted in segments: sending faster than this many a second gets 429. */
   limitPerSecond = Infinity;
+  /**
+   * A provider having a bad day: this share of requests (0–1) answers 500, 429 or never
+   * answers (the client times out), a third each, chosen by a seeded generator. The
+   * message is not accepted in any of those cases.
+   */
+  failureRate = 0;
+  /** What the failures were: counts by kind. */
+  readonly failures = { 500: 0, 429: 0, timeout: 0 };
+  private seed = 12345;
   private nextFree = 0;
   private queue: FakeAnswer[] = [];
   private server = http.createServer((req, res) => this.onRequest(req, res));
   private n = 0;
   url = '';
+
+  /** Every message-create request, accepted or not, with when it came: for back-off checks. */
+  readonly attempts: { to: string; at: number }[] = [];
+
+  private random(): number {
+    this.seed = (this.seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return this.seed / 2 ** 31;
+  }
 
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -72,6 +89,25 @@ export class FakeTwilio {
         return;
       }
       const params = Object.fromEntries(new URLSearchParams(raw));
+      this.attempts.push({ to: params.To, at: Date.now() });
+      if (this.failureRate > 0 && this.random() < this.failureRate) {
+        const kind = (['500', '429', 'timeout'] as const)[Math.floor(this.random() * 3)];
+        if (kind === 'timeout') {
+          this.failures.timeout++;
+          return; // never answered; the connection is closed at stop()
+        }
+        this.failures[kind]++;
+        res
+          .writeHead(Number(kind), { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              code: kind === '429' ? 20429 : 20500,
+              message: 'injected failure',
+              status: Number(kind),
+            }),
+          );
+        return;
+      }
       const now = performance.now();
       const segments = new SegmentedMessage(params.Body ?? '').segmentsCount;
       // A leaky bucket in segments, like the provider's queue: a message may start once the

@@ -243,6 +243,15 @@ describe('the rollups agree with the exact computation', () => {
       return buckets;
     };
     expect(await compare()).toBeGreaterThan(100);
+    // the mineral × region × week table, all at once
+    for (const bucket of ['week', 'month']) {
+      const [rollup, exact] = await Promise.all([
+        api(svc, 'GET', `/api/v1/stats/prices/table?bucket=${bucket}`),
+        api(svc, 'GET', `/api/v1/stats/prices/table?bucket=${bucket}&method=exact`),
+      ]);
+      expect((rollup.body.rows as Json[]).length).toBeGreaterThan(20);
+      expect(rollup.body.rows).toEqual(exact.body.rows);
+    }
     const total = (
       await svc.service.store.collection('priceRollups').find({ bucket: 'week', all: true })
     ).reduce((n, r) => n + r.n, 0);
