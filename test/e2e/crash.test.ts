@@ -1,46 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { tempDir } from '../helpers/engines';
+import { exited, randomPort, spawnService } from '../helpers/process';
 import { TEST_ADMIN_TOKEN } from '../helpers/service';
 
-const MAIN = path.join(__dirname, '../../src/main.ts');
-
-/** Starts the real service in a child process and waits until it listens. */
-async function spawnService(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Chimba is listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => reject(new Error(`service exited ${code}: ${out}`)));
-  });
-  return child;
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on('exit', (code, signal) => r({ code, signal })),
-  );
-
 describe('the service as a process', () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = randomPort();
   const base = `http://127.0.0.1:${port}`;
 
   test('a report acknowledged to the sender survives a SIGKILL of the service', async () => {

@@ -97,15 +97,13 @@ export class FakeTwilio {
           return; // never answered; the connection is closed at stop()
         }
         this.failures[kind]++;
-        res
-          .writeHead(Number(kind), { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              code: kind === '429' ? 20429 : 20500,
-              message: 'injected failure',
-              status: Number(kind),
-            }),
-          );
+        res.writeHead(Number(kind), { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            code: kind === '429' ? 20429 : 20500,
+            message: 'injected failure',
+            status: Number(kind),
+          }),
+        );
         return;
       }
       const now = performance.now();
