@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { buildApp } from './api/app';
 import { telegramUpdateHandler } from './api/webhooks';
@@ -13,6 +14,7 @@ import { BUILTIN_FLOWS } from './flows/definitions';
 import { FlowEngine } from './flows/engine';
 import { Inbox } from './flows/inbox';
 import { SlidingWindowLimiter } from './flows/limiter';
+import { Spool } from './flows/spool';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
@@ -37,6 +39,12 @@ export interface ServiceOptions {
   telegramPollSeconds?: number;
   /** How long a provider call may take before it counts as failed (15 s by default; tests shorten it). */
   providerTimeoutMs?: number;
+  /** How long an SMS webhook waits for the store before spooling (5 s by default, Twilio waits 15). */
+  webhookBudgetMs?: number;
+  /** How often spooled messages are offered to the store again (2 s by default). */
+  spoolReplayMs?: number;
+  /** Fault injection for tests: wraps the opened store. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** A composed, not yet listening, Chimba. */
@@ -56,12 +64,14 @@ export interface Service {
 /** The composition root: config → store → channels → flows → http → schedulers. */
 export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? createLogger(config.logLevel);
-  const store = await openStore({
+  const opened = await openStore({
     mongodbUri: config.mongodbUri,
     dataDir: config.dataDir,
     embeddedSync: config.embeddedSync,
     ttlSweepMs: options.ttlSweepMs,
   });
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
+  const spool = new Spool(path.join(config.dataDir, 'spool'), log);
   const translator = new Translator(config.defaultLanguage);
   const engine = new FlowEngine({
     store,
@@ -186,6 +196,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
         : undefined,
     telegramOffReason: config.telegramOffReason,
     simulatorEnabled: config.simulatorEnabled,
+    spool,
+    webhookBudgetMs: options.webhookBudgetMs ?? 5_000,
     pseudonymSecret: config.pseudonymSecret,
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
@@ -195,6 +207,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   });
 
   let server: http.Server | undefined;
+  let spoolTimer: NodeJS.Timeout | undefined;
   return {
     config,
     store,
@@ -215,6 +228,13 @@ export async function createService(config: Config, options: ServiceOptions = {}
       }
       outbox.start();
       scheduler.start();
+      const replay = () =>
+        spool.pending().length
+          ? void spool.replay((m) => inbox.receive(m)).catch(() => undefined)
+          : undefined;
+      replay();
+      spoolTimer = setInterval(replay, options.spoolReplayMs ?? 2_000);
+      spoolTimer.unref();
       poller?.start();
       if (telegram && config.telegram!.mode === 'webhook') {
         const url = `${config.publicBaseUrl}/webhooks/telegram`;
@@ -256,7 +276,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, timeout]);
       server?.closeAllConnections();
+      clearInterval(spoolTimer);
       await poller?.stop();
+      await spool.settle();
       await outbox.stop();
       await scheduler.stop();
       await store.close();

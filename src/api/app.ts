@@ -4,6 +4,7 @@ import pinoHttp from 'pino-http';
 import { TwilioInboundSettings } from '../bots/twilio/inbound';
 import { ChimbaError } from '../domain/errors';
 import { Inbox } from '../flows/inbox';
+import { Spool } from '../flows/spool';
 import { Logger } from '../log';
 import { Store } from '../store/types';
 import { ParsedUpdate } from '../bots/telegram/inbound';
@@ -26,6 +27,9 @@ export interface AppDeps {
   inbox: Inbox;
   log: Logger;
   twilio?: TwilioInboundSettings;
+  /** Where SMS webhooks go when the store cannot take them, and how long a webhook may wait for it. */
+  spool: Spool;
+  webhookBudgetMs: number;
   twilioOffReason?: string;
   /** Telegram in webhook mode: the secret and the handler of updates. */
   telegram?: { secret: string; botId: string; onUpdate: (u: ParsedUpdate) => Promise<void> };
@@ -102,7 +106,10 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.twilio) {
-    app.use('/webhooks/twilio', twilioRouter(deps.twilio, deps.inbox, deps.store, deps.log));
+    app.use(
+      '/webhooks/twilio',
+      twilioRouter(deps.twilio, deps.inbox, deps.store, deps.log, deps.spool, deps.webhookBudgetMs),
+    );
   } else {
     app.use('/webhooks/twilio', (_req, res) => {
       res

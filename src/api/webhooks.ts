@@ -3,6 +3,7 @@ import { ParsedUpdate, parseTelegramUpdate, verifyTelegramSecret } from '../bots
 import { TelegramClient } from '../bots/telegram/outbound';
 import { parseTwilioSms, parseTwilioStatus, TwilioInboundSettings } from '../bots/twilio/inbound';
 import { Inbox } from '../flows/inbox';
+import { Spool } from '../flows/spool';
 import { Logger } from '../log';
 import { recordStatus } from '../outbox/worker';
 import { Store } from '../store/types';
@@ -18,6 +19,8 @@ export function twilioRouter(
   inbox: Inbox,
   store: Store,
   log: Logger,
+  spool: Spool,
+  budgetMs: number,
 ): Router {
   const r = Router();
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
@@ -26,10 +29,15 @@ export function twilioRouter(
     try {
       const event = parseTwilioSms(settings, req);
       if (event.kind === 'message') {
-        const { duplicate, handled } = await inbox.receive(event);
-        if (duplicate) log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
-        if (!handled)
-          log.warn({ providerMessageId: event.providerMessageId }, 'SMS logged, handling deferred');
+        // Twilio does not retry: the message is logged, or spooled to disk, before the answer.
+        const outcome = await inbox.accept(event, spool, budgetMs);
+        if (outcome === 'duplicate')
+          log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
+        if (outcome === 'deferred')
+          log.warn(
+            { providerMessageId: event.providerMessageId },
+            'SMS logged, handling continues after the answer',
+          );
       }
       res.type('text/xml').send(EMPTY_TWIML);
     } catch (err) {

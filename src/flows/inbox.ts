@@ -7,6 +7,19 @@ import { Store } from '../store/types';
 import { Rendered } from '../i18n/render';
 import { FlowEngine } from './engine';
 import { SlidingWindowLimiter } from './limiter';
+import { Spool } from './spool';
+import { ChimbaError } from '../domain/errors';
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The promise's value, or TIMED_OUT after `ms`. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<typeof TIMED_OUT>(
+    (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)),
+  );
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Where every channel's messages enter: logged first (so a redelivery is harmless and
@@ -23,11 +36,57 @@ export class Inbox {
     private perSender = new SlidingWindowLimiter(Infinity, 3_600_000),
   ) {}
 
+  /**
+   * For webhooks whose provider will not retry (Twilio): logs the message, or spools it to
+   * disk when the store fails or does not answer within `budgetMs`, then processes it for
+   * what is left of the budget. Resolves within about `budgetMs` whatever the store does;
+   * work not finished by then goes on (from the log, or from the spool once the store is back).
+   */
+  async accept(
+    msg: IncomingMessage,
+    spool: Spool,
+    budgetMs: number,
+  ): Promise<'handled' | 'duplicate' | 'deferred' | 'spooled'> {
+    const deadline = Date.now() + budgetMs;
+    const logging = this.log_(msg);
+    const logged = await within(logging, budgetMs).catch((err: unknown) => {
+      if (err instanceof ChimbaError && !err.retryable) throw err;
+      return { failed: err };
+    });
+    if (logged === TIMED_OUT || 'failed' in logged) {
+      spool.write(msg);
+      logging.catch(() => undefined); // it may still land: the replay then finds a duplicate
+      this.log.warn(
+        {
+          providerMessageId: msg.providerMessageId,
+          reason: logged === TIMED_OUT ? 'store too slow' : 'store unavailable',
+        },
+        'inbound message spooled to disk',
+      );
+      return 'spooled';
+    }
+    const processing = this.afterLog(msg, logged.inbound, logged.duplicate);
+    const done = await within(processing, Math.max(0, deadline - Date.now())).catch(
+      (): typeof TIMED_OUT => TIMED_OUT,
+    );
+    if (done === TIMED_OUT) {
+      processing.catch(() => undefined);
+      return 'deferred';
+    }
+    if (logged.duplicate) return 'duplicate';
+    return done.handled ? 'handled' : 'deferred';
+  }
+
   /** Logs and processes one message; `duplicate` when the provider sent it before. */
   async receive(
     msg: IncomingMessage,
   ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
-    const { inbound, duplicate } = await logInbound(this.store, {
+    const { inbound, duplicate } = await this.log_(msg);
+    return this.afterLog(msg, inbound, duplicate);
+  }
+
+  private log_(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
+    return logInbound(this.store, {
       channel: msg.channel,
       transport: msg.transport,
       providerMessageId: msg.providerMessageId,
@@ -36,6 +95,13 @@ export class Inbox {
       receivedAt: msg.receivedAt,
       extra: msg.extra,
     });
+  }
+
+  private async afterLog(
+    msg: IncomingMessage,
+    inbound: InboundMessage,
+    duplicate: boolean,
+  ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
     if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
     if (!duplicate && this.perSender.over(`${msg.channel}:${msg.address}`)) {
       // Kept in the log (nothing is lost) but not answered: replies cost money.
