@@ -62,6 +62,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       status = err.status;
       code = String(err.type);
       message = err.expose ? err.message : code;
+    } else if (err instanceof URIError || (err && err.status === 400)) {
+      // express: a path parameter with a malformed %-escape
+      status = 400;
+      code = 'bad_request';
+      message = 'malformed URL encoding in the path';
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     else log.info({ path: req.path, status, code }, 'request refused');
