@@ -122,6 +122,8 @@ const envSchema = z.object({
     }),
   RETENTION_DAYS: number(365, { min: 1, int: true }),
   INBOUND_PER_SENDER_PER_HOUR: number(120, { min: 1, int: true }),
+  INBOUND_GLOBAL_PER_MINUTE: number(600, { min: 1, int: true }),
+  API_RATE_PER_MINUTE: number(600, { min: 1, int: true }),
   SMS_SEGMENT_PRICE: number(0.05, { min: 0 }),
   TELEGRAM_MESSAGE_PRICE: number(0, { min: 0 }),
   PRICE_CURRENCY: optionalString
@@ -189,6 +191,10 @@ export interface Config {
   retentionDays: number;
   /** One sender over this many messages an hour is logged but not answered. */
   inboundPerSenderPerHour: number;
+  /** Messages answered per minute across all senders; beyond it, logged but not answered. */
+  inboundGlobalPerMinute: number;
+  /** Staff API calls per minute per token. */
+  apiRatePerMinute: number;
 }
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
@@ -315,6 +321,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digestCron: e.DIGEST_CRON,
     retentionDays: e.RETENTION_DAYS,
     inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
+    inboundGlobalPerMinute: e.INBOUND_GLOBAL_PER_MINUTE,
+    apiRatePerMinute: e.API_RATE_PER_MINUTE,
     prices: {
       smsSegment: e.SMS_SEGMENT_PRICE,
       telegramMessage: e.TELEGRAM_MESSAGE_PRICE,

@@ -122,6 +122,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     log,
     () => outbox.notify(),
     new SlidingWindowLimiter(config.inboundPerSenderPerHour, 3_600_000),
+    new SlidingWindowLimiter(config.inboundGlobalPerMinute, 60_000),
   );
   const onTelegramUpdate = telegram ? telegramUpdateHandler(inbox, telegram, log) : undefined;
   const poller =
@@ -199,6 +200,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     spool,
     webhookBudgetMs: options.webhookBudgetMs ?? 5_000,
     pseudonymSecret: config.pseudonymSecret,
+    apiRatePerMinute: config.apiRatePerMinute,
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
     wakeOutbox: () => outbox.notify(),

@@ -2,7 +2,7 @@ import express, { ErrorRequestHandler, Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { TwilioInboundSettings } from '../bots/twilio/inbound';
-import { ChimbaError } from '../domain/errors';
+import { ChimbaError, TooManyRequests } from '../domain/errors';
 import { Inbox } from '../flows/inbox';
 import { Spool } from '../flows/spool';
 import { Logger } from '../log';
@@ -11,6 +11,7 @@ import { ParsedUpdate } from '../bots/telegram/inbound';
 import { FanoutSettings } from '../outbox/broadcasts';
 import { TriageSettings } from '../outbox/triage';
 import { adminRouter } from './admin';
+import { limitApiCalls } from './auth';
 import { dashboardRouter } from './dashboard';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   telegramOffReason?: string;
   simulatorEnabled: boolean;
   pseudonymSecret: string;
+  /** Staff API calls a minute per token. */
+  apiRatePerMinute: number;
   fanout: FanoutSettings;
   triage: TriageSettings;
   /** Messages were queued outside a flow (a triage update): send them now. */
@@ -57,6 +60,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       status = err.status;
       code = err.code;
       message = err.message;
+      if (err instanceof TooManyRequests) res.set('Retry-After', String(err.retryAfterSeconds));
     } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.type) {
       // body-parser: entity.parse.failed, entity.too.large, …
       status = err.status;
@@ -135,6 +139,7 @@ export function buildApp(deps: AppDeps): Express {
     });
   }
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
+  limitApiCalls(deps.store, deps.apiRatePerMinute);
   app.use('/api/v1', express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
-import { Forbidden, Unauthorized } from '../domain/errors';
+import { Forbidden, TooManyRequests, Unauthorized } from '../domain/errors';
+import { SlidingWindowLimiter } from '../flows/limiter';
 import { StaffRole } from '../models';
 import { Store } from '../store/types';
 
@@ -24,6 +25,14 @@ declare module 'express-serve-static-core' {
 
 const RANK: Record<StaffRole, number> = { viewer: 0, staff: 1, admin: 2 };
 
+/** The per-token API limit of each running app, by its store (tests run several apps in one process). */
+const API_LIMITS = new WeakMap<Store, SlidingWindowLimiter>();
+
+/** Sets how many API calls a minute one token may make against this store's app. */
+export function limitApiCalls(store: Store, perMinute: number): void {
+  API_LIMITS.set(store, new SlidingWindowLimiter(perMinute, 60_000));
+}
+
 /** Stores the first admin credential from `ADMIN_TOKEN` (hashed), once. */
 export async function seedAdminToken(store: Store, token: string): Promise<void> {
   const tokenHash = hashToken(token);
@@ -45,6 +54,9 @@ export function requireRole(store: Store, role: StaffRole) {
       if (!m) throw new Unauthorized('send Authorization: Bearer <token>');
       const cred = await store.collection('credentials').findOne({ tokenHash: hashToken(m[1]) });
       if (!cred) throw new Unauthorized('unknown token');
+      const limiter = API_LIMITS.get(store);
+      if (limiter?.over(cred._id))
+        throw new TooManyRequests(`over ${limiter.limit} API calls a minute for this token; slow down`, 60);
       if (RANK[cred.role] < RANK[role]) throw new Forbidden(`needs the ${role} role`);
       req.staff = { id: cred._id, role: cred.role, name: cred.name };
       next();

@@ -33,6 +33,19 @@ export class Unauthorized extends ChimbaError {
   override readonly status = 401;
 }
 
+/** The caller sent too much too fast; `retryAfterSeconds` says when to try again. */
+export class TooManyRequests extends ChimbaError {
+  readonly code = 'too_many_requests';
+  readonly retryable = true;
+  override readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The caller is known but may not do this; also a webhook whose signature is wrong. */
 export class Forbidden extends ChimbaError {
   readonly code = 'forbidden';

@@ -116,12 +116,16 @@ export class FlowEngine {
     };
   }
 
-  /** Handles one logged inbound message: effects, replies and session, idempotently. */
-  handle(inbound: InboundMessage): Promise<HandleResult> {
-    return this.queue.run(`${inbound.channel}:${inbound.address}`, () => this.handleNow(inbound));
+  /**
+   * Handles one logged inbound message: effects, replies and session, idempotently.
+   * `silent`: everything happens (reports, answers, alerts to on-call staff) except the
+   * replies to the sender, when the line is over its global reply budget.
+   */
+  handle(inbound: InboundMessage, options: { silent?: boolean } = {}): Promise<HandleResult> {
+    return this.queue.run(`${inbound.channel}:${inbound.address}`, () => this.handleNow(inbound, options));
   }
 
-  private async handleNow(inbound: InboundMessage): Promise<HandleResult> {
+  private async handleNow(inbound: InboundMessage, options: { silent?: boolean }): Promise<HandleResult> {
     const { store } = this.deps;
     const now = this.clock();
     const country = inbound.channel === 'sms' ? parsePhone(inbound.address)?.country : undefined;
@@ -159,6 +163,7 @@ export class FlowEngine {
     };
 
     await this.dispatch(turn);
+    if (options.silent) turn.replies = [];
     const rendered = await this.queueReplies(turn);
     const s = turn.session;
     const expiresAt = new Date(now.getTime() + this.deps.settings.sessionTimeoutMinutes * 60_000);

@@ -34,6 +34,8 @@ export class Inbox {
     private onReplies: () => void = () => undefined,
     /** One sender over this many messages an hour is logged but not answered (SMS pumping, loops). */
     private perSender = new SlidingWindowLimiter(Infinity, 3_600_000),
+    /** All senders together over this many a minute: logged, not answered (pumping from many numbers). */
+    private global = new SlidingWindowLimiter(Infinity, 60_000),
   ) {}
 
   /**
@@ -104,7 +106,8 @@ export class Inbox {
   ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
     if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
     if (!duplicate && this.perSender.over(`${msg.channel}:${msg.address}`)) {
-      // Kept in the log (nothing is lost) but not answered: replies cost money.
+      // One number flooding the line: kept in the log (nothing is lost) but neither
+      // processed nor answered: replies cost money, and a loop would never end.
       await this.store
         .collection('inbound')
         .updateOne(
@@ -113,18 +116,26 @@ export class Inbox {
         );
       this.log.warn(
         { channel: msg.channel },
-        'a sender went over INBOUND_PER_SENDER_PER_HOUR: message logged, not answered',
+        'over INBOUND_PER_SENDER_PER_HOUR: message logged, not answered',
       );
       return { inbound, duplicate, handled: true, replies: [] };
     }
-    const replies = await this.process(inbound);
+    // Many numbers at once (pumping, or a rush after a broadcast): reports and answers are
+    // still recorded, but no reply is sent past the line's budget.
+    const silent = !duplicate && this.global.over('all');
+    if (silent)
+      this.log.warn(
+        { channel: msg.channel },
+        'over INBOUND_GLOBAL_PER_MINUTE: message handled, not answered',
+      );
+    const replies = await this.process(inbound, silent);
     return { inbound, duplicate, handled: replies !== undefined, replies: replies ?? [] };
   }
 
   /** Runs the engine on a logged message: the replies it queued, or undefined (error recorded) when it failed. */
-  async process(inbound: InboundMessage): Promise<Rendered[] | undefined> {
+  async process(inbound: InboundMessage, silent = false): Promise<Rendered[] | undefined> {
     try {
-      const { replies } = await this.engine.handle(inbound);
+      const { replies } = await this.engine.handle(inbound, { silent });
       this.onReplies();
       return replies;
     } catch (err) {
