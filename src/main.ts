@@ -201,6 +201,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     webhookBudgetMs: options.webhookBudgetMs ?? 5_000,
     pseudonymSecret: config.pseudonymSecret,
     apiRatePerMinute: config.apiRatePerMinute,
+    backupDir: path.join(config.dataDir, 'backups'),
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
     wakeOutbox: () => outbox.notify(),

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { Router } from 'express';
+import { NotImplemented } from '../domain/errors';
+import { backupName } from '../store/backup';
 import { z } from 'zod';
 import { MINERALS, UNITS } from '../domain/minerals';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +29,7 @@ const credentialBody = z.object({
 });
 
 /** The staff REST API under `/api/v1`. */
-export function adminRouter(store: Store): Router {
+export function adminRouter(store: Store, backupDir?: string): Router {
   const r = Router();
   /** Staff publish a reference price; market replies (`PRICE GOLD?`) quote the latest one. */
   r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
@@ -54,6 +57,21 @@ export function adminRouter(store: Store): Router {
           publishedAt: publishedAt.toISOString(),
         })),
       });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** Admins take a consistent backup of the embedded store while it runs (`npm run backup` calls this). */
+  r.post('/backups', requireRole(store, 'admin'), async (req, res, next) => {
+    try {
+      if (!store.backup || !backupDir)
+        throw new NotImplemented(
+          'this store is MongoDB: back it up with mongodump (see the README), not through Chimba',
+        );
+      const result = await store.backup(path.join(backupDir, backupName()));
+      await audit(store, req.staff!, 'store.backup', path.basename(result.file), { bytes: result.bytes });
+      res.status(201).json(result);
     } catch (err) {
       next(err);
     }

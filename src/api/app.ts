@@ -37,6 +37,8 @@ export interface AppDeps {
   telegramOffReason?: string;
   simulatorEnabled: boolean;
   pseudonymSecret: string;
+  /** Where `POST /api/v1/backups` writes (the embedded engine). */
+  backupDir?: string;
   /** Staff API calls a minute per token. */
   apiRatePerMinute: number;
   fanout: FanoutSettings;
@@ -147,7 +149,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/audit', auditRouter(deps.store));
   app.use('/api/v1/stats', statsRouter(deps.store));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
-  app.use('/api/v1', adminRouter(deps.store));
+  app.use('/api/v1', adminRouter(deps.store, deps.backupDir));
 
   app.use(
     '/dashboard',

@@ -33,6 +33,13 @@ export class Unauthorized extends ChimbaError {
   override readonly status = 401;
 }
 
+/** This deployment cannot do that (an operation of the other storage engine). */
+export class NotImplemented extends ChimbaError {
+  readonly code = 'not_implemented';
+  readonly retryable = false;
+  override readonly status = 501;
+}
+
 /** The caller sent too much too fast; `retryAfterSeconds` says when to try again. */
 export class TooManyRequests extends ChimbaError {
   readonly code = 'too_many_requests';

@@ -662,6 +662,18 @@ export class EmbeddedStore implements Store {
     return n;
   }
 
+  /**
+   * A consistent copy of the whole store in one SQLite file, taken while the service runs
+   * (SQLite's online backup: writes go on meanwhile; the copy is of one moment).
+   */
+  async backup(file: string): Promise<{ file: string; bytes: number }> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.partial`;
+    await this.db.backup(tmp);
+    fs.renameSync(tmp, file);
+    return { file, bytes: fs.statSync(file).size };
+  }
+
   async ping(): Promise<void> {
     try {
       this.db.prepare('SELECT 1').get();

@@ -78,6 +78,8 @@ export interface Collection<T extends { _id: string }> {
 export interface Store {
   readonly engine: 'embedded' | 'mongo';
   collection<K extends CollectionName>(name: K): Collection<Documents[K]>;
+  /** A consistent online copy into one file (the embedded engine; MongoDB has mongodump). */
+  backup?(file: string): Promise<{ file: string; bytes: number }>;
   /** Resolves when the store answers; rejects with `StoreUnavailable` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

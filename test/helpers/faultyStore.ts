@@ -46,6 +46,7 @@ export function faultyStore(inner: Store, faults: Faults): Store {
       if (faults.down) throw new StoreUnavailable('injected fault: the store cannot be reached');
       return inner.ping();
     },
+    backup: inner.backup?.bind(inner),
     close: () => inner.close(),
   };
 }
