@@ -93,6 +93,9 @@ const envSchema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters long',
+  }),
   PSEUDONYM_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
@@ -163,6 +166,8 @@ export interface Config {
   twilioMps: number;
   simulatorEnabled: boolean;
   adminToken?: string;
+  /** When set, `/metrics` wants `Authorization: Bearer <it>`. */
+  metricsToken?: string;
   pseudonymSecret: string;
   pseudonymSecretGenerated: boolean;
   logLevel: string;
@@ -307,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilioMps: e.TWILIO_MPS,
     simulatorEnabled,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     pseudonymSecret: e.PSEUDONYM_SECRET ?? randomSecret(),
     pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,

@@ -17,6 +17,7 @@ import { SlidingWindowLimiter } from './flows/limiter';
 import { Spool } from './flows/spool';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
+import { Metrics } from './metrics';
 import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './outbox/broadcasts';
 import { fanOutSurvey } from './outbox/surveys';
 import { Broadcast } from './models';
@@ -73,8 +74,10 @@ export async function createService(config: Config, options: ServiceOptions = {}
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const spool = new Spool(path.join(config.dataDir, 'spool'), log);
   const translator = new Translator(config.defaultLanguage);
+  const metrics = new Metrics(store, { processMetrics: true });
   const engine = new FlowEngine({
     store,
+    metrics,
     translator,
     flows: BUILTIN_FLOWS,
     clock: options.clock,
@@ -115,6 +118,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       ...options.outbox,
     },
     log,
+    metrics,
   );
   const inbox = new Inbox(
     store,
@@ -123,6 +127,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     () => outbox.notify(),
     new SlidingWindowLimiter(config.inboundPerSenderPerHour, 3_600_000),
     new SlidingWindowLimiter(config.inboundGlobalPerMinute, 60_000),
+    metrics,
   );
   const onTelegramUpdate = telegram ? telegramUpdateHandler(inbox, telegram, log) : undefined;
   const poller =
@@ -201,6 +206,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     webhookBudgetMs: options.webhookBudgetMs ?? 5_000,
     pseudonymSecret: config.pseudonymSecret,
     apiRatePerMinute: config.apiRatePerMinute,
+    metrics,
+    metricsToken: config.metricsToken,
     backupDir: path.join(config.dataDir, 'backups'),
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },

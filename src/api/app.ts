@@ -2,7 +2,7 @@ import express, { ErrorRequestHandler, Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { TwilioInboundSettings } from '../bots/twilio/inbound';
-import { ChimbaError, TooManyRequests } from '../domain/errors';
+import { ChimbaError, TooManyRequests, Unauthorized } from '../domain/errors';
 import { Inbox } from '../flows/inbox';
 import { Spool } from '../flows/spool';
 import { Logger } from '../log';
@@ -10,8 +10,10 @@ import { Store } from '../store/types';
 import { ParsedUpdate } from '../bots/telegram/inbound';
 import { FanoutSettings } from '../outbox/broadcasts';
 import { TriageSettings } from '../outbox/triage';
+import { timingSafeEqual } from 'node:crypto';
+import { Metrics } from '../metrics';
 import { adminRouter } from './admin';
-import { limitApiCalls } from './auth';
+import { hashToken, limitApiCalls } from './auth';
 import { dashboardRouter } from './dashboard';
 import { auditRouter } from './audit';
 import { broadcastsRouter } from './broadcasts';
@@ -39,6 +41,8 @@ export interface AppDeps {
   pseudonymSecret: string;
   /** Where `POST /api/v1/backups` writes (the embedded engine). */
   backupDir?: string;
+  metrics: Metrics;
+  metricsToken?: string;
   /** Staff API calls a minute per token. */
   apiRatePerMinute: number;
   fanout: FanoutSettings;
@@ -106,6 +110,30 @@ export function buildApp(deps: AppDeps): Express {
     } catch (err) {
       res.status(503).json({ ok: false, store: deps.store.engine, error: (err as Error).message });
     }
+  });
+
+  app.get('/metrics', async (req, res, next) => {
+    try {
+      if (deps.metricsToken) {
+        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const a = Buffer.from(hashToken(given));
+        if (!timingSafeEqual(a, Buffer.from(hashToken(deps.metricsToken))))
+          throw new Unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
+      }
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // webhook latency, as providers see it (known routes only: a label per random path would grow forever)
+  const WEBHOOK_ROUTES = new Set(['/webhooks/twilio/sms', '/webhooks/twilio/status', '/webhooks/telegram']);
+  app.use('/webhooks', (req, res, next) => {
+    const end = deps.metrics.webhookSeconds.startTimer();
+    const path = req.originalUrl.split('?')[0];
+    const route = WEBHOOK_ROUTES.has(path) ? path : 'other';
+    res.on('finish', () => end({ route, status: String(res.statusCode) }));
+    next();
   });
 
   app.use(['/webhooks', '/simulator'], (_req, res, next) => {

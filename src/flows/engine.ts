@@ -1,4 +1,5 @@
 import { countryDefaults } from '../domain/country';
+import type { Metrics } from '../metrics';
 import { LANGUAGE_NAMES, Language, isLanguage } from '../domain/language';
 import { Mineral, Unit, defaultUnitFor } from '../domain/minerals';
 import { parsePhone } from '../domain/phone';
@@ -18,6 +19,7 @@ import { AskStep, Flow, Step, flowSchema } from './types';
 /** What the engine needs from the rest of the service. */
 export interface EngineDeps {
   store: Store;
+  metrics?: Metrics;
   translator: Translator;
   flows: Record<string, Flow>;
   settings: {
@@ -450,6 +452,7 @@ export class FlowEngine {
           continue;
         }
         case 'end':
+          this.deps.metrics?.flowCompletions.inc({ flow: flow.id });
           this.endSession(turn);
           if (step.then) await this.startFlow(turn, step.then);
           return;

@@ -8,6 +8,7 @@ import { Rendered } from '../i18n/render';
 import { FlowEngine } from './engine';
 import { SlidingWindowLimiter } from './limiter';
 import { Spool } from './spool';
+import type { Metrics } from '../metrics';
 import { ChimbaError } from '../domain/errors';
 
 const TIMED_OUT = Symbol('timed out');
@@ -36,6 +37,7 @@ export class Inbox {
     private perSender = new SlidingWindowLimiter(Infinity, 3_600_000),
     /** All senders together over this many a minute: logged, not answered (pumping from many numbers). */
     private global = new SlidingWindowLimiter(Infinity, 60_000),
+    private metrics?: Metrics,
   ) {}
 
   /**
@@ -57,6 +59,7 @@ export class Inbox {
     });
     if (logged === TIMED_OUT || 'failed' in logged) {
       spool.write(msg);
+      this.metrics?.spooled.inc();
       logging.catch(() => undefined); // it may still land: the replay then finds a duplicate
       this.log.warn(
         {
@@ -87,8 +90,8 @@ export class Inbox {
     return this.afterLog(msg, inbound, duplicate);
   }
 
-  private log_(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
-    return logInbound(this.store, {
+  private async log_(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
+    const logged = await logInbound(this.store, {
       channel: msg.channel,
       transport: msg.transport,
       providerMessageId: msg.providerMessageId,
@@ -97,6 +100,8 @@ export class Inbox {
       receivedAt: msg.receivedAt,
       extra: msg.extra,
     });
+    if (!logged.duplicate) this.metrics?.messagesIn.inc({ channel: msg.channel });
+    return logged;
   }
 
   private async afterLog(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
 import { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import { OUTBOUND_STATES, OutboundMessage, OutboundState, PRIORITY, Transport } from '../models';
 import { addressKey } from '../store/repos';
 import { Store } from '../store/types';
@@ -56,6 +57,7 @@ export class OutboxWorker {
     private senders: Sender[],
     private settings: OutboxSettings,
     private log: Logger,
+    private metrics?: Metrics,
   ) {
     for (const s of senders) {
       const rate = settings.rates[s.transport];
@@ -230,13 +232,16 @@ export class OutboxWorker {
         $set: { status: 'dead', errorCode: 'opted_out', errorReason: 'the contact opted out' },
         $unset: { leaseOwner: '', leaseUntil: '' },
       });
+      this.metrics?.messagesOut.inc({ transport: sender.transport, outcome: 'opted_out' });
       return;
     }
     const bucket = this.buckets.get(sender.transport);
     const wait = bucket ? bucket.reserve(Math.max(1, msg.segments)) : 0;
     if (wait > 0) await sleep(wait);
+    const timer = this.metrics?.sendSeconds.startTimer({ transport: sender.transport });
     try {
-      const result = await sender.send(msg);
+      const result = await sender.send(msg).finally(() => timer?.());
+      this.metrics?.messagesOut.inc({ transport: sender.transport, outcome: 'sent' });
       await out.updateOne(mine, {
         $set: {
           status: result.status,
@@ -293,6 +298,7 @@ export class OutboxWorker {
         $inc: { attempts: 1 },
         $unset: { leaseOwner: '', leaseUntil: '' },
       });
+      this.metrics?.messagesOut.inc({ transport: msg.transport, outcome: 'retry' });
       this.log.warn({ outboundId: msg._id, attempts, delay, code }, 'send failed, will retry');
       return;
     }
@@ -306,6 +312,7 @@ export class OutboxWorker {
       $inc: { attempts: 1 },
       $unset: { leaseOwner: '', leaseUntil: '' },
     });
+    this.metrics?.messagesOut.inc({ transport: msg.transport, outcome: 'dead' });
     this.log.warn({ outboundId: msg._id, attempts, code }, 'send failed for good: dead letter');
   }
 }
