@@ -83,7 +83,7 @@ export async function webhookBench(seconds = Number(process.env.BENCH_SECONDS ??
     LOG_LEVEL: 'warn',
     // the whole path, replies included: the line's global reply budget would cut it short
     INBOUND_GLOBAL_PER_MINUTE: '100000000',
-    EMBEDDED_SYNC: 'full',
+    EMBEDDED_SYNC: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
   });
   const full = await load(svc.url + path, bodies, seconds);
   const reports = await svc.service.store.collection('reports').countDocuments();
