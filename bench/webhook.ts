@@ -1,9 +1,9 @@
 import { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import express from 'express';
-import { FakeTwilio } from '../test/helpers/fakeTwilio';
 import { signTwilio } from '../test/helpers/twilioWebhook';
-import { TEST_TWILIO, startService } from '../test/helpers/service';
+import { TEST_TWILIO } from '../test/helpers/service';
+import { benchService } from './service';
 import { BenchResult } from './types';
 
 const CONNECTIONS = 40;
@@ -76,20 +76,11 @@ export async function webhookBench(seconds = Number(process.env.BENCH_SECONDS ??
   );
   server.close();
 
-  const fake = await new FakeTwilio().start();
-  const svc = await startService({
-    ...TEST_TWILIO,
-    TWILIO_API_BASE: fake.url,
-    LOG_LEVEL: 'warn',
-    // the whole path, replies included: the line's global reply budget would cut it short
-    INBOUND_GLOBAL_PER_MINUTE: '100000000',
-    EMBEDDED_SYNC: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
-  });
+  const { svc, stop } = await benchService(process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full');
   const full = await load(svc.url + path, bodies, seconds);
   const reports = await svc.service.store.collection('reports').countDocuments();
   const replies = await svc.service.store.collection('outbound').countDocuments();
-  await svc.stop();
-  await fake.stop();
+  await stop();
 
   const ratio = full.rps / base.rps;
   const p99Ratio = full.p99 / Math.max(1, base.p99);

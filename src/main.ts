@@ -227,6 +227,10 @@ export async function createService(config: Config, options: ServiceOptions = {}
     log,
     async start() {
       server = http.createServer(app);
+      // longer than the idle timeouts of proxies and clients in front, so the server is never
+      // the one closing a kept-alive connection just as a request is sent on it
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.port, config.host, resolve);

@@ -51,35 +51,29 @@ export class Metrics {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'chimba_' });
     if (!store) return;
     // read at scrape time, from the store: true for every instance sharing it
-    new Gauge({
-      name: 'chimba_outbox_depth',
-      help: 'Messages waiting to be sent (queued or being sent), by transport',
-      labelNames: ['transport'] as const,
-      registers: [this.registry],
-      async collect() {
-        const rows = await store
-          .collection('outbound')
-          .aggregate<{ _id: string; n: number }>([
-            { $match: { status: { $in: ['queued', 'sending'] } } },
-            { $group: { _id: '$transport', n: { $sum: 1 } } },
-          ]);
-        for (const t of TRANSPORTS) this.set({ transport: t }, rows.find((r) => r._id === t)?.n ?? 0);
-      },
+    const byTransport = (name: string, help: string, status: unknown) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['transport'] as const,
+        registers: [this.registry],
+        async collect() {
+          const rows = await store
+            .collection('outbound')
+            .aggregate<{ _id: string; n: number }>([
+              { $match: { status } },
+              { $group: { _id: '$transport', n: { $sum: 1 } } },
+            ]);
+          for (const t of TRANSPORTS) this.set({ transport: t }, rows.find((r) => r._id === t)?.n ?? 0);
+        },
+      });
+    byTransport('chimba_outbox_depth', 'Messages waiting to be sent (queued or being sent), by transport', {
+      $in: ['queued', 'sending'],
     });
-    new Gauge({
-      name: 'chimba_dead_letters',
-      help: 'Messages given up on (dead letters) still in the outbox, by transport',
-      labelNames: ['transport'] as const,
-      registers: [this.registry],
-      async collect() {
-        const rows = await store
-          .collection('outbound')
-          .aggregate<{ _id: string; n: number }>([
-            { $match: { status: 'dead' } },
-            { $group: { _id: '$transport', n: { $sum: 1 } } },
-          ]);
-        for (const t of TRANSPORTS) this.set({ transport: t }, rows.find((r) => r._id === t)?.n ?? 0);
-      },
-    });
+    byTransport(
+      'chimba_dead_letters',
+      'Messages given up on (dead letters) still in the outbox, by transport',
+      'dead',
+    );
   }
 }

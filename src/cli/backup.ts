@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { backupName } from '../store/backup';
 import { EmbeddedStore } from '../store/embedded';
+import { runCli } from './run';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,10 +69,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof ConfigError ? err.message : `backup failed: ${(err as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli('backup', main);

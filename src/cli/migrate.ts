@@ -3,9 +3,10 @@
  * in `DATA_DIR` into MongoDB (`--uri` or `MONGODB_URI`), for a pilot that outgrows one
  * machine. Stop the service first. Then start it with `MONGODB_URI` set.
  */
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { EmbeddedStore, MongoStore } from '../store';
 import { copyStore } from '../store/migrate';
+import { runCli } from './run';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,15 +50,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    const msg = err instanceof ConfigError ? err.message : (err as Error).message;
-    console.error(
-      /in use by another Chimba process/.test(msg)
-        ? `${msg}: stop the service first.`
-        : `migration failed: ${msg}`,
-    );
-    process.exit(1);
-  },
-);
+runCli('migration', main);

@@ -2,8 +2,9 @@
  * `npm run restore -- <backup file>`: puts a backup made by `npm run backup` in place of
  * the store in `DATA_DIR`. Stop the service first; the current store is kept beside it.
  */
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { restoreBackup } from '../store/backup';
+import { runCli } from './run';
 
 async function main(): Promise<number> {
   const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -25,15 +26,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    const msg = err instanceof ConfigError ? err.message : (err as Error).message;
-    console.error(
-      /in use by another Chimba process/.test(msg)
-        ? `${msg}: stop the service first.`
-        : `restore failed: ${msg}`,
-    );
-    process.exit(1);
-  },
-);
+runCli('restore', main);

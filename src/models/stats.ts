@@ -8,14 +8,22 @@ export const STAT_BUCKETS = ['week', 'month'] as const;
 export type StatBucket = (typeof STAT_BUCKETS)[number];
 
 /**
+ * Values one rollup document holds at most: writes stay small however busy a bucket gets.
+ * A setting object so tests can make chunks small.
+ */
+export const ROLLUP = { chunk: 1000 };
+
+/**
  * Prices of one mineral, unit and currency in one time bucket, for one region or for
- * all (`all: true`), kept up to date as reports arrive (MongoDB's bucket pattern).
- * `values` is kept sorted, so medians and quartiles are read off it without a sort.
+ * all (`all: true`), kept up to date as reports arrive (MongoDB's bucket pattern). A
+ * bucket is one or more documents (`chunk` 0, 1, …) of at most `ROLLUP.chunk` values, each
+ * kept sorted, so a bucket's values are read in order by merging its chunks, without a sort.
  */
 export interface PriceRollup {
   _id: string;
   /** `bucket|start|mineral|unit|currency|region or *`: the one document a report adds to. */
   key: string;
+  chunk: number;
   bucket: StatBucket;
   start: Date;
   mineral: Mineral;
@@ -30,6 +38,7 @@ export interface PriceRollup {
 /** Schema of `priceRollups`. */
 export const priceRollupSchema = makeSchema({
   key: { type: String, required: true },
+  chunk: { type: Number, required: true, min: 0 },
   bucket: { type: String, enum: STAT_BUCKETS, required: true },
   start: { type: Date, required: true },
   mineral: { type: String, enum: MINERALS, required: true },
@@ -41,7 +50,7 @@ export const priceRollupSchema = makeSchema({
   // Mixed: thousands of numbers per bucket are not cast one by one on every report.
   values: { type: Schema.Types.Mixed, default: () => [] },
 });
-priceRollupSchema.index({ key: 1 }, { unique: true });
+priceRollupSchema.index({ key: 1, chunk: 1 }, { unique: true });
 priceRollupSchema.index({ mineral: 1, bucket: 1, all: 1, start: 1 });
 
 /**

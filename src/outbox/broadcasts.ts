@@ -92,10 +92,10 @@ export async function resolveAudience(
   fallback: Language,
 ): Promise<{ recipients: Recipient[]; excluded: { optedOut: number; noChannel: number } }> {
   const filter = audienceFilter(audience);
-  const contacts = await store.collection('contacts').find(filter);
   const recipients: Recipient[] = [];
   const excluded = { optedOut: 0, noChannel: 0 };
-  for (const contact of contacts) {
+  // streamed: a 100,000-contact audience is read a batch at a time, letting webhooks in between
+  for await (const contact of store.collection('contacts').stream(filter)) {
     const lang = contactLanguage(contact, fallback);
     if (audience.languages?.length && !audience.languages.includes(lang)) continue;
     if (contact.optedOut) {
@@ -204,6 +204,8 @@ export async function fanOut(
       }
     }
     batch = [];
+    // let webhooks and status callbacks in between batches: a big fan-out must not freeze the line
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   for (const r of recipients) {
     const { lang, text } = textFor(b.text, r.lang, s.defaultLanguage);
@@ -230,7 +232,7 @@ export async function fanOut(
         nextAttemptAt: now,
       } as NewDoc<OutboundMessage>),
     );
-    if (batch.length >= 1000) await flush();
+    if (batch.length >= 500) await flush();
   }
   await flush();
   await store

@@ -1,5 +1,6 @@
 import { Mineral, Unit } from '../domain/minerals';
-import { PriceConversion, PriceRollup, Report, StatBucket } from '../models';
+import { DuplicateKey } from '../domain/errors';
+import { PriceConversion, PriceRollup, ROLLUP, Report, StatBucket } from '../models';
 import { Store } from '../store/types';
 import { Sorted, Summary, mergeSorted, summarise } from './quantiles';
 
@@ -30,7 +31,7 @@ function rollupKey(
 
 /** The rollup documents one price report adds to: week and month, its region and all regions. */
 function rollupTargets(r: Report) {
-  const out: { key: string; fields: Omit<PriceRollup, '_id' | 'n' | 'values'> }[] = [];
+  const out: { key: string; fields: Omit<PriceRollup, '_id' | 'n' | 'values' | 'chunk'> }[] = [];
   for (const bucket of ['week', 'month'] as const) {
     const start = bucketStart(r.createdAt, bucket);
     const base = { bucket, start, mineral: r.mineral!, unit: r.unit!, currency: r.currency! };
@@ -62,15 +63,28 @@ export async function addToPriceRollups(store: Store, r: Report): Promise<void> 
   if (!claimed) return;
   const rollups = store.collection('priceRollups');
   for (const t of rollupTargets(r)) {
-    await rollups.updateOne(
-      { key: t.key },
-      {
-        $setOnInsert: { ...t.fields, key: t.key },
-        $inc: { n: 1 },
-        $push: { values: { $each: [r.amount], $sort: 1 } },
-      },
-      { upsert: true },
-    );
+    for (let attempt = 0; ; attempt++) {
+      // into a chunk of this bucket with room, kept sorted…
+      const added = await rollups.updateOne(
+        { key: t.key, n: { $lt: ROLLUP.chunk } },
+        { $inc: { n: 1 }, $push: { values: { $each: [r.amount], $sort: 1 } } },
+      );
+      if (added.matched) break;
+      // …or a new chunk; two writers racing for the same chunk number: the loser tries again
+      const last = await rollups.findOne({ key: t.key }, { sort: { chunk: -1 } });
+      try {
+        await rollups.insertOne({
+          ...t.fields,
+          key: t.key,
+          chunk: last ? last.chunk + 1 : 0,
+          n: 1,
+          values: [r.amount!],
+        });
+        break;
+      } catch (err) {
+        if (!(err instanceof DuplicateKey) || attempt >= 10) throw err;
+      }
+    }
   }
 }
 
@@ -79,7 +93,10 @@ export async function addToPriceRollups(store: Store, r: Report): Promise<void> 
  * check them. Returns how many rollup documents were written.
  */
 export async function rebuildPriceRollups(store: Store): Promise<number> {
-  const groups = new Map<string, { fields: Omit<PriceRollup, '_id' | 'n' | 'values'>; values: number[] }>();
+  const groups = new Map<
+    string,
+    { fields: Omit<PriceRollup, '_id' | 'n' | 'values' | 'chunk'>; values: number[] }
+  >();
   for await (const r of store.collection('reports').stream({ kind: 'price' })) {
     if (!isCountable(r)) continue;
     for (const t of rollupTargets(r)) {
@@ -90,11 +107,15 @@ export async function rebuildPriceRollups(store: Store): Promise<number> {
   }
   const rollups = store.collection('priceRollups');
   await rollups.deleteMany({});
-  const docs = [...groups.values()].map((g) => ({
-    ...g.fields,
-    n: g.values.length,
-    values: g.values.sort((a, b) => a - b),
-  }));
+  const docs = [...groups.values()].flatMap((g) => {
+    const sorted = g.values.sort((a, b) => a - b);
+    const chunks = [];
+    for (let c = 0; c * ROLLUP.chunk < sorted.length; c++) {
+      const values = sorted.slice(c * ROLLUP.chunk, (c + 1) * ROLLUP.chunk);
+      chunks.push({ ...g.fields, chunk: c, n: values.length, values });
+    }
+    return chunks;
+  });
   for (let i = 0; i < docs.length; i += 500) await rollups.insertMany(docs.slice(i, i + 500));
   await store
     .collection('reports')
@@ -327,9 +348,18 @@ export async function priceTableFromRollups(
   const { from, to } = range({ ...q, mineral: 'gold', unit: 'g', currency: 'USD' });
   const filter: Record<string, unknown> = { bucket: q.bucket, all: false };
   if (from || to) filter.start = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
-  const rows: PriceTableRow[] = [];
+  const chunks = new Map<string, PriceRollup[]>();
   for await (const d of store.collection('priceRollups').stream(filter)) {
-    const row = tableRow(d, d.values);
+    const l = chunks.get(d.key);
+    if (l) l.push(d);
+    else chunks.set(d.key, [d]);
+  }
+  const rows: PriceTableRow[] = [];
+  for (const list of chunks.values()) {
+    const row = tableRow(
+      list[0],
+      list.length === 1 ? list[0].values : mergeSorted(list.map((d) => d.values)),
+    );
     if (row) rows.push(row);
   }
   return sortTable(rows);

@@ -38,7 +38,8 @@ export function inspectBackup(file: string): { collections: Record<string, numbe
     }
     return { collections };
   } catch (err) {
-    if (err instanceof Error && /SQLITE_NOTADB|file is not a database/i.test(err.message))
+    // better-sqlite3's errors may come from another realm (jest): test the message, not the class
+    if (/SQLITE_NOTADB|file is not a database/i.test(String((err as { message?: string })?.message)))
       throw new Error(`${file} is not a SQLite file`);
     throw err;
   } finally {

@@ -219,6 +219,9 @@ function removeId(map: Map<string, Ids>, key: string, id: string): void {
   else if (cur.size === 0) map.delete(key);
 }
 
+/** A write found its document changed while it validated: read again. */
+const CONFLICT = Symbol('conflict');
+
 class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
   private docs = new Map<string, T>();
   private uniques: UniqueIndex[] = [];
@@ -499,35 +502,55 @@ class EmbeddedCollection<T extends AnyDoc> implements Collection<T> {
     return n;
   }
 
+  /** Writers that lost a race wait here, one at a time: a hot document still makes progress. */
+  private contended: Promise<unknown> = Promise.resolve();
+
   /**
    * Read, change, validate, then commit if what was read is still current; otherwise
-   * read again. The heart of updates, upserts and atomic claims.
+   * read again. The heart of updates, upserts and atomic claims. A first attempt runs
+   * alongside others; a writer whose document changed meanwhile retries in a queue of
+   * such writers, so a document many write at once (a busy rollup) cannot starve one.
    */
   private async writeOne(
     filter: Filter,
     update: Update,
     options: { sort?: Sort; upsert?: boolean },
   ): Promise<{ before?: T; after?: T; modified: boolean; upserted?: boolean }> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const [before] = this.select(filter, { sort: options.sort, limit: 1 });
-      if (!before) {
-        if (!options.upsert) return { modified: false };
-        const doc = await this.validate(applyUpdate(seedFromFilter(filter) as T, update, true));
-        if (this.select(filter, { limit: 1 }).length) continue; // inserted meanwhile: update it instead
-        if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
-        this.checkUnique(doc);
-        this.commit([{ after: doc }]);
-        return { after: doc, modified: false, upserted: true };
+    const first = await this.attemptWrite(filter, update, options);
+    if (first !== CONFLICT) return first;
+    const turn = this.contended.then(async () => {
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        const r = await this.attemptWrite(filter, update, options);
+        if (r !== CONFLICT) return r;
       }
-      const after = await this.validate(applyUpdate(before, update, false));
-      if (after._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
-      if (!this.stillCurrent(before)) continue;
-      this.checkUnique(after);
-      if (encodeDoc(after) === encodeDoc(before)) return { before, after: before, modified: false };
-      this.commit([{ before, after }]);
-      return { before, after, modified: true };
+      throw new StoreUnavailable(`${this.name}: too many concurrent writes to the same documents`);
+    });
+    this.contended = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async attemptWrite(
+    filter: Filter,
+    update: Update,
+    options: { sort?: Sort; upsert?: boolean },
+  ): Promise<{ before?: T; after?: T; modified: boolean; upserted?: boolean } | typeof CONFLICT> {
+    const [before] = this.select(filter, { sort: options.sort, limit: 1 });
+    if (!before) {
+      if (!options.upsert) return { modified: false };
+      const doc = await this.validate(applyUpdate(seedFromFilter(filter) as T, update, true));
+      if (this.select(filter, { limit: 1 }).length) return CONFLICT; // inserted meanwhile: update it instead
+      if (this.docs.has(doc._id)) throw new DuplicateKey(this.name, '_id_');
+      this.checkUnique(doc);
+      this.commit([{ after: doc }]);
+      return { after: doc, modified: false, upserted: true };
     }
-    throw new StoreUnavailable(`${this.name}: too many concurrent writes to the same documents`);
+    const after = await this.validate(applyUpdate(before, update, false));
+    if (after._id !== before._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+    if (!this.stillCurrent(before)) return CONFLICT;
+    this.checkUnique(after);
+    if (encodeDoc(after) === encodeDoc(before)) return { before, after: before, modified: false };
+    this.commit([{ before, after }]);
+    return { before, after, modified: true };
   }
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {

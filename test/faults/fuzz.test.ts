@@ -10,6 +10,15 @@ const TG = {
   TELEGRAM_WEBHOOK_SECRET: 'telegram-secret-for-tests-0123',
 };
 const TOTAL = 10_000;
+/** The API routes that create something. */
+const API_POSTS = [
+  '/api/v1/broadcasts',
+  '/api/v1/polls',
+  '/api/v1/surveys',
+  '/api/v1/credentials',
+  '/api/v1/prices/reference',
+  '/api/v1/stats/conversions',
+];
 
 /** Seeded, so a failure can be replayed. */
 function rng(seed: number) {
@@ -263,16 +272,7 @@ describe(`fuzzing every webhook and API route with ${TOTAL.toLocaleString('en')}
               }),
       };
     if (r < 0.75) {
-      const path = pick([
-        '/api/v1/broadcasts/preview',
-        '/api/v1/broadcasts',
-        '/api/v1/polls',
-        '/api/v1/surveys',
-        '/api/v1/credentials',
-        '/api/v1/prices/reference',
-        '/api/v1/stats/conversions',
-        '/api/v1/broadcasts/x/cancel',
-      ]);
+      const path = pick([...API_POSTS, '/api/v1/broadcasts/preview', '/api/v1/broadcasts/x/cancel']);
       return { method: 'POST', path, headers: rand() < 0.9 ? auth : json, body: weirdBody() };
     }
     if (r < 0.85) {
@@ -334,14 +334,7 @@ describe(`fuzzing every webhook and API route with ${TOTAL.toLocaleString('en')}
     const before = await counts();
     const statuses = new Map<number, number>();
     for (let i = 0; i < 400; i++) {
-      const path = pick([
-        '/api/v1/broadcasts',
-        '/api/v1/polls',
-        '/api/v1/surveys',
-        '/api/v1/credentials',
-        '/api/v1/prices/reference',
-        '/api/v1/stats/conversions',
-      ]);
+      const path = pick(API_POSTS);
       const body =
         rand() < 0.5 ? weirdBody() : jsonText({ [pick(KEYS)]: { $gt: '' }, __proto__: { polluted: 'yes' } });
       const { status } = await send({ method: 'POST', path, headers: auth, body });

@@ -1,4 +1,4 @@
-import { Report } from '../../src/models';
+import { ROLLUP, Report } from '../../src/models';
 import { insertReport } from '../../src/store/repos';
 import { TestService, api, startService } from '../helpers/service';
 
@@ -181,6 +181,8 @@ describe('price statistics, worked by hand', () => {
 
 describe('the rollups agree with the exact computation', () => {
   let svc: TestService;
+  let afterThis = () => undefined as unknown;
+  afterEach(() => afterThis());
   beforeAll(async () => {
     svc = await startService();
   });
@@ -260,6 +262,44 @@ describe('the rollups agree with the exact computation', () => {
     expect(rebuilt.status).toBe(200);
     await compare();
   });
+
+  test('a busy bucket is split into chunks of sorted values (at most 1,000 each; 50 here); reads merge them, a rebuild splits the same way', async () => {
+    ROLLUP.chunk = 50;
+    afterThis = () => (ROLLUP.chunk = 1000);
+    const docs = Array.from({ length: 210 }, (_, i) =>
+      price(100_000 + ((i * 7919) % 5_000), '2025-03-04T10:00:00Z', { region: 'Mara', mineral: 'gold' }),
+    );
+    // all at once: writers race for the same chunks
+    await Promise.all(docs.map((d) => insertReport(svc.service.store, d)));
+    const chunks = await svc.service.store
+      .collection('priceRollups')
+      .find(
+        { bucket: 'week', all: false, region: 'Mara', start: new Date('2025-03-03') },
+        { sort: { chunk: 1 } },
+      );
+    expect(chunks.length).toBeGreaterThanOrEqual(5);
+    expect(chunks.map((c) => c.chunk)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.reduce((n, c) => n + c.n, 0)).toBe(210);
+    for (const c of chunks) {
+      expect(c.n).toBeLessThanOrEqual(50);
+      expect(c.values.length).toBe(c.n);
+      expect([...c.values].sort((a, b) => a - b)).toEqual(c.values);
+    }
+    const q =
+      '/api/v1/stats/prices?mineral=gold&unit=g&currency=CDF&region=Mara&from=2025-03-01&to=2025-03-09';
+    const [rollup, exact] = await Promise.all([api(svc, 'GET', q), api(svc, 'GET', `${q}&method=exact`)]);
+    expect((rollup.body.buckets as Json[])[0]).toMatchObject({ count: 210 });
+    expect(rollup.body.buckets).toEqual(exact.body.buckets);
+    await api(svc, 'POST', '/api/v1/stats/prices/rebuild');
+    const rebuilt = await svc.service.store
+      .collection('priceRollups')
+      .find(
+        { bucket: 'week', all: false, region: 'Mara', start: new Date('2025-03-03') },
+        { sort: { chunk: 1 } },
+      );
+    expect(rebuilt.map((c) => c.n)).toEqual([50, 50, 50, 50, 10]);
+    expect((await api(svc, 'GET', q)).body.buckets).toEqual(exact.body.buckets);
+  }, 60_000);
 
   test('the same message stored twice counts once', async () => {
     const before = await svc.service.store.collection('priceRollups').countDocuments({});
