@@ -60,7 +60,7 @@ export async function restoreBackup(
   const { collections } = inspectBackup(backupFile);
   fs.mkdirSync(dataDir, { recursive: true });
   // Holding the lock proves no service is running on this folder; closed before the swap.
-  const probe = new EmbeddedStore({ dir: dataDir });
+  const probe = new EmbeddedStore({ dir: dataDir, busyTimeoutMs: 200 });
   await probe.close();
   const target = path.join(dataDir, STORE_FILE);
   let previous: string | undefined;

@@ -30,6 +30,8 @@ export interface EmbeddedOptions {
   dir: string;
   /** `full`: fsync on every commit (survives power loss); `normal`: survives a process crash. */
   sync?: 'full' | 'normal';
+  /** How long to wait for a folder another process holds before giving up (5 s by default). */
+  busyTimeoutMs?: number;
   /** How often TTL indexes are swept, like MongoDB's 60-second TTL monitor. */
   ttlSweepMs?: number;
 }
@@ -650,7 +652,7 @@ export class EmbeddedStore implements Store {
     fs.mkdirSync(options.dir, { recursive: true });
     const file = path.join(options.dir, 'chimba.sqlite');
     try {
-      this.db = new Database(file);
+      this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('locking_mode = EXCLUSIVE');
