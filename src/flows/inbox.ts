@@ -35,7 +35,7 @@ export class Inbox {
     private onReplies: () => void = () => undefined,
     /** One sender over this many messages an hour is logged but not answered (SMS pumping, loops). */
     private perSender = new SlidingWindowLimiter(Infinity, 3_600_000),
-    /** All senders together over this many a minute: logged, not answered (pumping from many numbers). */
+    /** All senders together over this many a minute: handled, not answered (pumping from many numbers). */
     private global = new SlidingWindowLimiter(Infinity, 60_000),
     private metrics?: Metrics,
   ) {}

@@ -82,7 +82,9 @@ export class Spool {
       try {
         await handle(msg);
       } catch (err) {
-        if (!(err instanceof ChimbaError) || err.retryable) {
+        // the store is still away: try again later; anything else is a message that can never
+        // be handled (a bug, bad data): set aside, so it cannot block the ones behind it
+        if (err instanceof ChimbaError && err.retryable) {
           this.log.warn(
             { err, waiting: this.pending().length },
             'spool replay paused: the store is still unavailable',
