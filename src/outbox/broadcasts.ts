@@ -162,6 +162,14 @@ export async function previewBroadcast(
     perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
   }
   const cost = smsSegments * s.smsSegmentPrice + telegramMessages * s.telegramMessagePrice;
+  // what each language's recipients cost: its SMS segments, and one Telegram message each
+  const costByLanguage: Record<string, number> = {};
+  for (const [channel, langs] of Object.entries(byChannel))
+    for (const [lang, n] of Object.entries(langs)) {
+      const each =
+        channel === 'sms' ? (perLanguage[lang]?.segments ?? 1) * s.smsSegmentPrice : s.telegramMessagePrice;
+      costByLanguage[lang] = Math.round(((costByLanguage[lang] ?? 0) + n * each) * 100) / 100;
+    }
   return {
     recipients: recipients.length,
     byChannel,
@@ -169,7 +177,11 @@ export async function previewBroadcast(
     segments: perLanguage,
     totalSmsSegments: smsSegments,
     telegramMessages,
-    estimatedCost: { amount: Math.round(cost * 100) / 100, currency: s.priceCurrency },
+    estimatedCost: {
+      amount: Math.round(cost * 100) / 100,
+      currency: s.priceCurrency,
+      byLanguage: costByLanguage,
+    },
   };
 }
 

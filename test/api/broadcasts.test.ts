@@ -204,7 +204,8 @@ describe('broadcasts API', () => {
       },
       totalSmsSegments: 20,
       telegramMessages: 10,
-      estimatedCost: { amount: 1, currency: 'USD' },
+      // 10 fr and 10 sw SMS of one segment at 0.05; 10 en on Telegram at 0
+      estimatedCost: { amount: 1, currency: 'USD', byLanguage: { fr: 0.5, sw: 0.5, en: 0 } },
     });
     await new Promise((res) => setTimeout(res, 200));
     expect(twilio.requests).toHaveLength(0);

@@ -111,6 +111,10 @@ describe('the dashboard in headless Chromium', () => {
     const segments = '#preview tr[data-lang="fr"] td.segments';
     await textIs(page, segments, '1');
     expect(await page.textContent('#preview-summary')).toMatch(/Recipients: \d+/);
+    // what the French recipients cost, in the programme's currency
+    expect(await page.textContent('#preview tr[data-lang="fr"] td:nth-child(6)')).toMatch(
+      /^\d+(\.\d+)? USD$/,
+    );
     await page.focus('#text-fr');
     await page.keyboard.press('End');
     await page.keyboard.type(' Mbo');

@@ -2,6 +2,7 @@ import { Contact } from '../../src/models';
 import { NewDoc } from '../../src/store/types';
 import { FakeTwilio } from '../helpers/fakeTwilio';
 import { TEST_TWILIO, TestService, api, startService } from '../helpers/service';
+import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
 import { waitUntil } from '../helpers/wait';
 
 const N = process.env.CI ? 80 : 150;
@@ -86,4 +87,29 @@ describe('a provider failing 30% of the time: 500s, 429s and timeouts', () => {
     expect(retried).toBeGreaterThan(N * 0.2);
     expect(fake.attempts.length).toBeLessThan(N * 2);
   }, 150_000);
+
+  test('a provider that does not answer does not slow the webhooks: the reply waits in the outbox', async () => {
+    fake.failureRate = 1; // every send fails or hangs
+    const params = {
+      MessageSid: `SM${'e'.repeat(32)}`,
+      AccountSid: TEST_TWILIO.TWILIO_ACCOUNT_SID,
+      From: '+243990000555',
+      To: TEST_TWILIO.TWILIO_FROM_NUMBER,
+      Body: 'PRIX OR 255000 FC G',
+    };
+    const t = Date.now();
+    const res = await postTwilioForm(
+      svc.url,
+      '/webhooks/twilio/sms',
+      params,
+      signTwilio('/webhooks/twilio/sms', params),
+    );
+    expect(res.status).toBe(200);
+    expect(Date.now() - t).toBeLessThan(1_000);
+    expect(await svc.service.store.collection('reports').countDocuments({ amount: 255000 })).toBe(1);
+    const reply = () => svc.service.store.collection('outbound').findOne({ to: '+243990000555' });
+    await waitUntil(async () => ((await reply())?.attempts ?? 0) >= 1);
+    fake.failureRate = 0;
+    await waitUntil(async () => (await reply())?.status === 'sent', 20_000);
+  }, 60_000);
 });

@@ -76,9 +76,10 @@
         var s = p.segments[l];
         var sms = (p.byChannel.sms && p.byChannel.sms[l]) || 0;
         var tg = (p.byChannel.telegram && p.byChannel.telegram[l]) || 0;
-        return [l, s.segments, s.encoding, s.characters, sms + tg];
+        var cost = (p.estimatedCost.byLanguage && p.estimatedCost.byLanguage[l]) || 0;
+        return [l, s.segments, s.encoding, s.characters, sms + tg, cost + ' ' + p.estimatedCost.currency];
       });
-      var t = tableOf([L.lLanguage, L.lSegments, L.lEncoding, L.lCharacters, L.lRecipients], rows);
+      var t = tableOf([L.lLanguage, L.lSegments, L.lEncoding, L.lCharacters, L.lRecipients, L.lCost], rows);
       langs.forEach(function (l, i) {
         t.tBodies[0].rows[i].dataset.lang = l;
         t.tBodies[0].rows[i].cells[1].className = 'segments';
