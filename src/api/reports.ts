@@ -191,8 +191,32 @@ export function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * `…/exports/reports.csv|json` for the API and the dashboard: the list's filters (empty
+ * ones ignored), audited, streamed. An error after the first byte ends the response.
+ */
+export async function exportReports(
+  store: Store,
+  secret: string,
+  staff: Staff,
+  req: Request,
+  res: Response,
+  next: (err: unknown) => void,
+): Promise<void> {
+  try {
+    const format = req.path.endsWith('.csv') ? 'csv' : 'json';
+    const clean = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+    const q = parseBody(reportFilters, clean);
+    await audit(store, staff, 'reports.export', format, { ...q });
+    await streamExport(store, secret, format, reportFilter(q), req, res);
+  } catch (err) {
+    if (res.headersSent) res.destroy(err as Error);
+    else next(err);
+  }
+}
+
 /** Streams reports as CSV or JSON, a chunk at a time, waiting when the client is slower than the store. */
-export async function streamExport(
+async function streamExport(
   store: Store,
   secret: string,
   format: 'csv' | 'json',
@@ -283,16 +307,8 @@ export function reportsRouter(
     }
   });
 
-  r.get(/^\/exports\/reports\.(csv|json)$/, requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const format = req.path.endsWith('.csv') ? 'csv' : 'json';
-      const q = parseBody(reportFilters, req.query);
-      await audit(store, req.staff!, 'reports.export', format, { ...q });
-      await streamExport(store, pseudonymSecret, format, reportFilter(q), req, res);
-    } catch (err) {
-      if (res.headersSent) res.destroy(err as Error);
-      else next(err);
-    }
-  });
+  r.get(/^\/exports\/reports\.(csv|json)$/, requireRole(store, 'viewer'), (req, res, next) =>
+    exportReports(store, pseudonymSecret, req.staff!, req, res, next),
+  );
   return r;
 }

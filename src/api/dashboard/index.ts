@@ -8,16 +8,16 @@ import { MINERALS, UNITS } from '../../domain/minerals';
 import { SlidingWindowLimiter } from '../../flows/limiter';
 import { LOCALES_DIR, Translator } from '../../i18n';
 import { Logger } from '../../log';
-import { REPORT_KINDS, REPORT_STATES, ROLES, Report } from '../../models';
+import { DashboardSession, REPORT_KINDS, REPORT_STATES, ROLES, Report } from '../../models';
 import { FanoutSettings, broadcastCounts, finishBroadcast } from '../../outbox/broadcasts';
 import { pollResults } from '../../outbox/polls';
 import { TriageSettings, reachability } from '../../outbox/triage';
 import { bucketStart } from '../../stats/prices';
 import { contactCounts, deliveryStats, reportsByKind } from '../../stats/reports';
 import { Store } from '../../store/types';
-import { hashToken } from '../auth';
+import { Staff, hashToken } from '../auth';
 import { createBroadcast, previewFromBody } from '../broadcasts';
-import { applyTriage, listReports, reportFilter, reportFilters, streamExport } from '../reports';
+import { applyTriage, exportReports, listReports, reportFilters } from '../reports';
 import { priceStats } from '../stats';
 import { parseBody } from '../validation';
 import { bandChart, barChart } from './charts';
@@ -645,7 +645,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
       const { sent } = await applyTriage(
         store,
         deps.triage,
-        { id: ctx.dash!.credentialId, role: ctx.dash!.role, name: ctx.dash!.name },
+        staffOf(ctx.dash!),
         String(req.params.id),
         change,
       );
@@ -657,24 +657,9 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     }),
   );
 
-  r.get(/^\/exports\/reports\.(csv|json)$/, async (req, res, next) => {
-    try {
-      if (!req.dash) throw new Unauthenticated();
-      const clean = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-      const q = parseBody(reportFilters, clean);
-      const format = req.path.endsWith('.csv') ? 'csv' : 'json';
-      await store.collection('audit').insertOne({
-        actor: req.dash.name,
-        role: req.dash.role,
-        action: 'reports.export',
-        target: format,
-        details: { ...q },
-      });
-      await streamExport(store, deps.pseudonymSecret, format, reportFilter(q), req, res);
-    } catch (err) {
-      if (res.headersSent) res.destroy(err as Error);
-      else next(err);
-    }
+  r.get(/^\/exports\/reports\.(csv|json)$/, (req, res, next) => {
+    if (!req.dash) return next(new Unauthenticated());
+    void exportReports(store, deps.pseudonymSecret, staffOf(req.dash), req, res, next);
   });
 
   // ---- polls ---------------------------------------------------------------------------
@@ -882,7 +867,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
       await createBroadcast(
         store,
         deps.fanout,
-        { id: ctx.dash!.credentialId, role: ctx.dash!.role, name: ctx.dash!.name },
+        staffOf(ctx.dash!),
         broadcastFromForm(req.body as Record<string, unknown>),
         deps.kick,
       );
@@ -979,6 +964,11 @@ export function dashboardRouter(deps: DashboardDeps): Router {
       );
   });
   return r;
+}
+
+/** Who is acting, for audits and triage notes. */
+function staffOf(dash: DashboardSession): Staff {
+  return { id: dash.credentialId, role: dash.role, name: dash.name };
 }
 
 /** No session (or it expired): the page sends the browser to the login form. */

@@ -4,6 +4,7 @@ import { BUILTIN_FLOWS } from '../../../src/flows/definitions';
 import { renderTelegram, splitText } from '../../../src/i18n/render';
 import { FakeTelegram } from '../../helpers/fakeTelegram';
 import { TestService, startService } from '../../helpers/service';
+import { waitUntil } from '../../helpers/wait';
 
 const FIXTURES = path.join(__dirname, '../../../src/bots/telegram/fixtures');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
@@ -361,6 +362,8 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
     await post(message('HELP'));
     await bot.waitFor('sendMessage', 2, 15_000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    // the Bot API has it; our record of the answer follows a moment later
+    await waitUntil(async () => (await store().collection('outbound').findOne({}))?.status === 'delivered');
     const first = await store().collection('outbound').findOne({});
     expect(first).toMatchObject({ status: 'delivered', attempts: 2 });
 
