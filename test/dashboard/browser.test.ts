@@ -1,7 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { insertReport } from '../../src/store/repos';
 import { priceStatsFromRollups } from '../../src/stats/prices';
-import { launchBrowser } from '../helpers/browser';
+import { DASHBOARD_PAGES, launchBrowser } from '../helpers/browser';
 import { TestService, api, startService } from '../helpers/service';
 
 const DAY = 86_400_000;
@@ -174,13 +174,7 @@ describe('the dashboard in headless Chromium', () => {
     await page.click(`table.urgent a:text("${ref}")`);
     expect(await page.textContent('#cannot-answer')).toContain('anonyme');
     expect(await page.locator('#notify').count()).toBe(0);
-    for (const path of [
-      '/dashboard',
-      '/dashboard/prices',
-      '/dashboard/reports',
-      '/dashboard/broadcasts',
-      '/dashboard/contacts',
-    ]) {
+    for (const path of DASHBOARD_PAGES) {
       await page.goto(svc.url + path);
       const overflow = (await page.evaluate(
         'document.documentElement.scrollWidth - window.innerWidth',

@@ -1,3 +1,4 @@
+import { DASHBOARD_PAGES } from '../helpers/browser';
 import { TestService, TEST_ADMIN_TOKEN, api, startService } from '../helpers/service';
 
 /** A logged-in dashboard client: keeps the cookie, reads the CSRF token off pages. */
@@ -160,13 +161,7 @@ describe('dashboard: login, sessions, roles and security headers', () => {
     const css = await admin.get('/dashboard/static/dashboard.css');
     const js = await admin.get('/dashboard/static/dashboard.js');
     expect(css.headers.get('cache-control')).toMatch(/max-age=604800/);
-    for (const path of [
-      '/dashboard',
-      '/dashboard/prices',
-      '/dashboard/reports',
-      '/dashboard/broadcasts',
-      '/dashboard/contacts',
-    ]) {
+    for (const path of DASHBOARD_PAGES) {
       const page = await admin.get(path);
       const bytes = Buffer.byteLength(page.text) + Buffer.byteLength(css.text) + Buffer.byteLength(js.text);
       expect({ path, under200k: bytes < 200_000 }).toEqual({ path, under200k: true });

@@ -1,6 +1,5 @@
-import { Contact } from '../../src/models';
 import { EmbeddedStore } from '../../src/store';
-import { NewDoc } from '../../src/store/types';
+import { smsContacts } from '../helpers/contacts';
 import { tempDir } from '../helpers/engines';
 import { FakeTwilio } from '../helpers/fakeTwilio';
 import { exited, randomPort, spawnService } from '../helpers/process';
@@ -8,18 +7,6 @@ import { TEST_ADMIN_TOKEN, TEST_TWILIO } from '../helpers/service';
 import { waitUntil } from '../helpers/wait';
 
 const N = process.env.CI ? 2_000 : 10_000;
-
-function contacts(n: number): NewDoc<Contact>[] {
-  return Array.from({ length: n }, (_, i) => {
-    const value = `+2439${String(40_000_000 + i).padStart(8, '0')}`;
-    return {
-      addresses: [{ key: `sms:${value}`, channel: 'sms', value, transport: 'twilio', addedAt: new Date() }],
-      country: 'CD',
-      language: i % 2 ? 'fr' : 'sw',
-      registration: 'complete',
-    };
-  });
-}
 
 test(`SIGKILL halfway through a ${N}-recipient broadcast: after a restart every recipient has exactly one message`, async () => {
   const tmp = tempDir();
@@ -37,8 +24,8 @@ test(`SIGKILL halfway through a ${N}-recipient broadcast: after a restart every 
   };
   try {
     const seed = new EmbeddedStore({ dir: tmp.dir });
-    for (let i = 0; i < N; i += 1000)
-      await seed.collection('contacts').insertMany(contacts(N).slice(i, i + 1000));
+    const people = smsContacts(N, 40_000_000, (i) => (i % 2 ? 'fr' : 'sw'));
+    for (let i = 0; i < N; i += 1000) await seed.collection('contacts').insertMany(people.slice(i, i + 1000));
     await seed.close();
 
     let child = await spawnService(tmp.dir, port, env);

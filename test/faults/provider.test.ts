@@ -1,5 +1,4 @@
-import { Contact } from '../../src/models';
-import { NewDoc } from '../../src/store/types';
+import { smsContacts } from '../helpers/contacts';
 import { FakeTwilio } from '../helpers/fakeTwilio';
 import { TEST_TWILIO, TestService, api, startService } from '../helpers/service';
 import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
@@ -8,18 +7,6 @@ import { waitUntil } from '../helpers/wait';
 const N = process.env.CI ? 80 : 150;
 const MAX_ATTEMPTS = 6;
 const BASE_BACKOFF = 50;
-
-function contacts(n: number): NewDoc<Contact>[] {
-  return Array.from({ length: n }, (_, i) => {
-    const value = `+2439${String(30_000_000 + i).padStart(8, '0')}`;
-    return {
-      addresses: [{ key: `sms:${value}`, channel: 'sms', value, transport: 'twilio', addedAt: new Date() }],
-      country: 'CD',
-      language: 'fr',
-      registration: 'complete',
-    };
-  });
-}
 
 describe('a provider failing 30% of the time: 500s, 429s and timeouts', () => {
   let fake: FakeTwilio;
@@ -37,7 +24,7 @@ describe('a provider failing 30% of the time: 500s, 429s and timeouts', () => {
       },
       { outbox: { pollMs: 20, baseBackoffMs: BASE_BACKOFF, maxBackoffMs: 400 }, providerTimeoutMs: 300 },
     );
-    await svc.service.store.collection('contacts').insertMany(contacts(N));
+    await svc.service.store.collection('contacts').insertMany(smsContacts(N, 30_000_000));
   });
   afterAll(async () => {
     await svc.stop();

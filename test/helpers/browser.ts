@@ -28,3 +28,12 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** The dashboard's pages, for checks every page must pass. */
+export const DASHBOARD_PAGES = [
+  '/dashboard',
+  '/dashboard/prices',
+  '/dashboard/reports',
+  '/dashboard/broadcasts',
+  '/dashboard/contacts',
+];
