@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { LANGUAGES } from '../src/domain/language';
 import { Contact } from '../src/models';
-import { fanOut } from '../src/outbox/broadcasts';
+import { fanOut } from '../src/campaigns/broadcasts';
 import { NewDoc } from '../src/store/types';
 import { TEST_TWILIO } from '../test/helpers/service';
 import { signTwilio } from '../test/helpers/twilioWebhook';

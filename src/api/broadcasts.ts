@@ -9,7 +9,7 @@ import {
   finishBroadcast,
   previewBroadcast,
   resolveAudience,
-} from '../outbox/broadcasts';
+} from '../campaigns/broadcasts';
 import { deliveryStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';

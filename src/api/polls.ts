@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../domain/errors';
-import { FanoutSettings } from '../outbox/broadcasts';
-import { createPoll, pollResults } from '../outbox/polls';
+import { FanoutSettings } from '../campaigns/broadcasts';
+import { createPoll, pollResults } from '../campaigns/polls';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';

@@ -4,7 +4,7 @@ import { NotFound } from '../domain/errors';
 import { ISSUE_CATEGORIES, INCIDENT_TYPES } from '../domain/reports';
 import { pseudonym } from '../domain/privacy';
 import { REPORT_KINDS, REPORT_STATES, Report } from '../models';
-import { TriageSettings, reachability, triageReport } from '../outbox/triage';
+import { TriageSettings, reachability, triageReport } from '../reports/triage';
 import { Filter, Store } from '../store/types';
 import { audit } from './audit';
 import { Staff, requireRole } from './auth';

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../domain/errors';
-import { FanoutSettings } from '../outbox/broadcasts';
-import { createSurvey, surveyResults } from '../outbox/surveys';
+import { FanoutSettings } from '../campaigns/broadcasts';
+import { createSurvey, surveyResults } from '../campaigns/surveys';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';

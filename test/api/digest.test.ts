@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log';
-import { isoWeek, purgeOld } from '../../src/outbox/digest';
+import { isoWeek, purgeOld } from '../../src/campaigns/digest';
 import { Scheduler } from '../../src/schedulers';
 import { engines } from '../helpers/engines';
 import { TEST_ADMIN_TOKEN, startService } from '../helpers/service';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log';
-import { FanoutSettings, runDueBroadcasts } from '../../src/outbox/broadcasts';
+import { FanoutSettings, runDueBroadcasts } from '../../src/campaigns/broadcasts';
 import { Scheduler } from '../../src/schedulers';
 import { engines } from '../helpers/engines';
 

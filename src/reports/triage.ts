@@ -6,7 +6,7 @@ import { Translator } from '../i18n';
 import { PRIORITY, Report, ReportState } from '../models';
 import { enqueue } from '../store/repos';
 import { Store } from '../store/types';
-import { bulkMessage, contactLanguage, pickAddress } from './broadcasts';
+import { bulkMessage, contactLanguage, pickAddress } from '../campaigns/broadcasts';
 
 /** What staff change on a report. Every field optional. */
 export interface TriageChange {
