@@ -108,18 +108,11 @@ export async function broadcastBench(
     await sleep(5_000);
     const idle = await idleLoad.stop();
 
-    const c = svc.service.config;
-    const settings = {
-      defaultLanguage: c.defaultLanguage,
-      smsFoldGsm: c.smsFoldGsm,
-      smsSegmentPrice: c.prices.smsSegment,
-      telegramMessagePrice: c.prices.telegramMessage,
-      priceCurrency: c.prices.currency,
-    };
+    const settings = svc.service.fanout;
     const broadcast = () =>
       store.collection('broadcasts').insertOne({
         text: TEXT,
-        audience: { regions: [], sites: [], minerals: [], roles: [], languages: [], channels: [] },
+        audience: { countries: [], regions: [], sites: [], minerals: [], roles: [], languages: [], channels: [] },
         priority: 'bulk',
         sendAt: new Date(Date.now() + 365 * 86_400_000), // the scheduler leaves it alone: fanned out here
         createdBy: 'bench',

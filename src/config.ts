@@ -124,6 +124,7 @@ const envSchema = z.object({
       message: 'must be a cron expression such as "0 6 * * 1" (Mondays 06:00)',
     }),
   RETENTION_DAYS: number(365, { min: 1, int: true }),
+  POLL_DEFAULT_DAYS: number(7, { min: 1, max: 365, int: true }),
   INBOUND_PER_SENDER_PER_HOUR: number(120, { min: 1, int: true }),
   INBOUND_GLOBAL_PER_MINUTE: number(600, { min: 1, int: true }),
   API_RATE_PER_MINUTE: number(600, { min: 1, int: true }),
@@ -194,6 +195,8 @@ export interface Config {
   digestCron: string;
   /** Inbound logs and finished outgoing messages are deleted after this many days. */
   retentionDays: number;
+  /** A poll created without `closesAt` closes this many days after it opens. */
+  pollDefaultDays: number;
   /** One sender over this many messages an hour is logged but not answered. */
   inboundPerSenderPerHour: number;
   /** Messages answered per minute across all senders; beyond it, logged but not answered. */
@@ -326,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegramMps: e.TELEGRAM_MPS,
     digestCron: e.DIGEST_CRON,
     retentionDays: e.RETENTION_DAYS,
+    pollDefaultDays: e.POLL_DEFAULT_DAYS,
     inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
     inboundGlobalPerMinute: e.INBOUND_GLOBAL_PER_MINUTE,
     apiRatePerMinute: e.API_RATE_PER_MINUTE,

@@ -52,6 +52,8 @@ export interface ServiceOptions {
 export interface Service {
   config: Config;
   store: Store;
+  /** What fan-outs (broadcasts, polls, surveys, the digest) know of the deployment. */
+  fanout: FanoutSettings;
   inbox: Inbox;
   outbox: OutboxWorker;
   scheduler: Scheduler;
@@ -148,6 +150,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     smsSegmentPrice: config.prices.smsSegment,
     telegramMessagePrice: config.prices.telegramMessage,
     priceCurrency: config.prices.currency,
+    pollDefaultDays: config.pollDefaultDays,
   };
   const scheduler = new Scheduler(
     store,
@@ -221,6 +224,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   return {
     config,
     store,
+    fanout,
     inbox,
     outbox,
     scheduler,

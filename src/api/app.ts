@@ -2,7 +2,7 @@ import express, { ErrorRequestHandler, Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { TwilioInboundSettings } from '../bots/twilio/inbound';
-import { ChimbaError, TooManyRequests, Unauthorized } from '../domain/errors';
+import { BadRequest, ChimbaError, TooManyRequests, Unauthorized } from '../domain/errors';
 import { Inbox } from '../flows/inbox';
 import { Spool } from '../flows/spool';
 import { Logger } from '../log';
@@ -23,6 +23,7 @@ import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from './simulator';
 import { telegramRouter, twilioRouter } from './webhooks';
+import { requireJson } from './validation';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -62,10 +63,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let status = 500;
     let code = 'internal';
     let message = 'internal error';
+    let details: unknown;
     if (err instanceof ChimbaError) {
       status = err.status;
       code = err.code;
       message = err.message;
+      if (err instanceof BadRequest && Array.isArray(err.details)) details = err.details;
       if (err instanceof TooManyRequests) res.set('Retry-After', String(err.retryAfterSeconds));
     } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.type) {
       // body-parser: entity.parse.failed, entity.too.large, …
@@ -80,7 +83,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     else log.info({ path: req.path, status, code }, 'request refused');
-    res.status(status).json({ error: { code, message } });
+    res.status(status).json({ error: { code, message, ...(details ? { fields: details } : {}) } });
   };
 }
 
@@ -170,7 +173,7 @@ export function buildApp(deps: AppDeps): Express {
   }
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
   limitApiCalls(deps.store, deps.apiRatePerMinute);
-  app.use('/api/v1', express.json({ limit: '256kb' }));
+  app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/surveys', surveysRouter(deps.store, deps.fanout, deps.kick));

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Store } from '../store/types';
 import { Staff, requireRole } from './auth';
-import { parseBody } from './validation';
+import { isoDate, parseBody, queryObject } from './validation';
 
 /** Writes one audit entry: who, what, on what, with which numbers. */
 export async function audit(
@@ -17,9 +17,9 @@ export async function audit(
     .insertOne({ actor: who.name, role: who.role, action, target, details, at: new Date() });
 }
 
-const query = z.object({
+const query = queryObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.date().optional(),
+  before: isoDate().optional(),
 });
 
 /** `GET /api/v1/audit`: admin only, newest first. */

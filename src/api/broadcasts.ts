@@ -1,139 +1,143 @@
-import { Router } from 'express';
+import { Request, Router } from 'express';
 import { z } from 'zod';
-import { LANGUAGES } from '../domain/language';
-import { NotFound } from '../domain/errors';
+import { BadRequest, NotFound } from '../domain/errors';
 import {
   FanoutSettings,
   broadcastCounts,
   cancelBroadcast,
   finishBroadcast,
+  listBroadcasts,
   previewBroadcast,
-  resolveAudience,
+  replayed as replayedBroadcast,
+  startTime,
+  storeBroadcast,
 } from '../campaigns/broadcasts';
+import { Broadcast } from '../models';
 import { deliveryStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { Staff, requireRole } from './auth';
-import { parseBody } from './validation';
+import { broadcastBody } from './bodies';
+import { parseBody, queryObject } from './validation';
 
-const list = z.array(z.string().trim().min(1).max(60)).max(200).default([]);
-
-/** An audience in a request body: every list optional, empty meaning everyone. */
-export const audienceBody = z
-  .object({
-    regions: list,
-    sites: list,
-    minerals: list,
-    roles: list,
-    languages: z.array(z.enum(LANGUAGES)).default([]),
-    channels: z.array(z.enum(['sms', 'telegram'])).default([]),
-  })
-  .default({ regions: [], sites: [], minerals: [], roles: [], languages: [], channels: [] });
-
-/** Text by language: at least one of Chimba's languages, each a non-empty message. */
-export const textsBody = z
-  .partialRecord(z.enum(LANGUAGES), z.string().trim().min(1).max(1600))
-  .refine((t) => Object.keys(t).length > 0, { message: 'give the text in at least one language' });
-
-export const broadcastBody = z.object({
-  text: textsBody,
-  audience: audienceBody,
-  priority: z.enum(['alert', 'bulk']).default('bulk'),
-  sendAt: z.coerce.date().optional(),
-});
-
-/** Previews a broadcast body: recipients, segments per language, cost. */
-export async function previewFromBody(store: Store, settings: FanoutSettings, raw: unknown) {
-  const body = parseBody(broadcastBody, raw);
-  return previewBroadcast(
-    store,
-    { text: body.text as Record<string, string>, audience: body.audience },
-    settings,
-  );
+/**
+ * The idempotency key of a creation: the `Idempotency-Key` header (API) or the form's
+ * one-time id (dashboard), scoped to who sends it. The same key twice creates one thing.
+ */
+export function idempotencyKey(staff: Staff, given: unknown): string | undefined {
+  if (given === undefined || given === '') return undefined;
+  if (typeof given !== 'string' || !/^[\x21-\x7e]{8,200}$/.test(given))
+    throw new BadRequest('Idempotency-Key: 8 to 200 visible ASCII characters (a UUID, say)');
+  return `${staff.id}:${given}`;
 }
 
-/** Creates a broadcast from a request body (API or dashboard), audited; due now → sent at once. */
+/** The key of an API request, from its `Idempotency-Key` header. */
+export function requestKey(req: Request): string | undefined {
+  return idempotencyKey(req.staff!, req.get('idempotency-key'));
+}
+
+/** Previews a broadcast body: recipients (per language: own text, fallback or none), segments, cost. */
+export async function previewFromBody(store: Store, settings: FanoutSettings, raw: unknown) {
+  const body = parseBody(broadcastBody, raw);
+  return previewBroadcast(store, { ...body, text: body.text as Record<string, string> }, settings);
+}
+
+/** A broadcast as the API and the dashboard show it. */
+export async function broadcastView(store: Store, b: Broadcast) {
+  return {
+    id: b._id,
+    kind: b.surveyId ? 'survey' : b.poll ? 'poll' : 'broadcast',
+    state: await finishBroadcast(store, b),
+    priority: b.priority,
+    text: b.text,
+    audience: b.audience,
+    untranslated: b.untranslated ?? 'fallback',
+    sendAt: b.sendAt.toISOString(),
+    createdAt: b.createdAt.toISOString(),
+    createdBy: b.createdBy,
+    recipients: b.recipients ?? 0,
+    excluded: b.excluded,
+    fannedOut: !!b.fannedOutAt,
+    counts: await broadcastCounts(store, b._id),
+  };
+}
+
+/**
+ * Creates a broadcast from a request body (API or dashboard), audited; due now → sent at
+ * once. The same idempotency key again returns the first one (`replayed: true`).
+ */
 export async function createBroadcast(
   store: Store,
   settings: FanoutSettings,
   staff: Staff,
   raw: unknown,
   kick: () => void,
+  key?: string,
 ) {
   const body = parseBody(broadcastBody, raw);
-  const { recipients, excluded } = await resolveAudience(store, body.audience, settings.defaultLanguage);
-  const b = await store.collection('broadcasts').insertOne({
+  // asked again with the same key: the first answer, whatever the time is now
+  const first = await replayedBroadcast(store, key);
+  if (first) return { replayed: true, ...(await broadcastView(store, first)) };
+  const { broadcast: b, replayed } = await storeBroadcast(store, settings, {
+    ...body,
     text: body.text as Record<string, string>,
-    audience: body.audience,
-    priority: body.priority,
-    sendAt: body.sendAt ?? new Date(),
+    sendAt: startTime('sendAt', body.sendAt, body.now),
     createdBy: staff.name,
+    idempotencyKey: key,
   });
-  await audit(store, staff, 'broadcast.create', b._id, {
-    recipients: recipients.length,
-    excluded,
-    priority: b.priority,
-    sendAt: b.sendAt,
-    languages: Object.keys(b.text),
-  });
-  if (b.sendAt.getTime() <= Date.now()) kick();
-  return {
-    id: b._id,
-    state: b.state,
-    sendAt: b.sendAt.toISOString(),
-    recipients: recipients.length,
-    excluded,
-  };
+  if (!replayed) {
+    await audit(store, staff, 'broadcast.create', b._id, {
+      recipients: b.recipients,
+      excluded: b.excluded,
+      priority: b.priority,
+      sendAt: b.sendAt,
+      languages: Object.keys(b.text),
+      untranslated: b.untranslated,
+    });
+    if (b.sendAt.getTime() <= Date.now()) kick();
+  }
+  return { replayed, ...(await broadcastView(store, b)) };
 }
 
-/** Broadcasts: preview, create (now or scheduled), follow, cancel. */
+/** A page of a list: newest first. */
+export const pageQuery = queryObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** Broadcasts: list, preview, create (now or scheduled), follow, cancel. */
 export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: () => void): Router {
   const r = Router();
 
-  r.post('/preview', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      res.json(await previewFromBody(store, settings, req.body));
-    } catch (err) {
-      next(err);
-    }
+  r.get('/', requireRole(store, 'viewer'), async (req, res) => {
+    const q = parseBody(pageQuery, req.query);
+    const items = await listBroadcasts(store, q);
+    res.json({ items: await Promise.all(items.map((b) => broadcastView(store, b))), ...q });
   });
 
-  r.post('/', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      res.status(201).json(await createBroadcast(store, settings, req.staff!, req.body, kick));
-    } catch (err) {
-      next(err);
-    }
+  r.post('/preview', requireRole(store, 'staff'), async (req, res) => {
+    res.json(await previewFromBody(store, settings, req.body));
   });
 
-  r.get('/:id', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const b = await store.collection('broadcasts').findOne({ _id: String(req.params.id) });
-      if (!b) throw new NotFound('no such broadcast');
-      res.json({
-        id: b._id,
-        state: await finishBroadcast(store, b),
-        priority: b.priority,
-        sendAt: b.sendAt.toISOString(),
-        recipients: b.recipients,
-        excluded: b.excluded,
-        counts: await broadcastCounts(store, b._id),
-        byChannel: await deliveryStats(store, { broadcastId: b._id }),
-      });
-    } catch (err) {
-      next(err);
-    }
+  r.post('/', requireRole(store, 'staff'), async (req, res) => {
+    const out = await createBroadcast(store, settings, req.staff!, req.body, kick, requestKey(req));
+    res.status(out.replayed ? 200 : 201).json(out);
   });
 
-  r.post('/:id/cancel', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      const result = await cancelBroadcast(store, String(req.params.id));
-      if (!result) throw new NotFound('no broadcast to cancel (unknown, done or already cancelled)');
-      await audit(store, req.staff!, 'broadcast.cancel', String(req.params.id), result);
-      res.json({ id: req.params.id, state: 'cancelled', ...result });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/:id', requireRole(store, 'viewer'), async (req, res) => {
+    const b = await store.collection('broadcasts').findOne({ _id: String(req.params.id) });
+    if (!b) throw new NotFound('no such broadcast');
+    res.json({
+      ...(await broadcastView(store, b)),
+      byChannel: await deliveryStats(store, { broadcastId: b._id }),
+    });
+  });
+
+  r.post('/:id/cancel', requireRole(store, 'staff'), async (req, res) => {
+    const result = await cancelBroadcast(store, String(req.params.id));
+    if (!result) throw new NotFound('no broadcast to cancel (unknown, done or already cancelled)');
+    await audit(store, req.staff!, 'broadcast.cancel', String(req.params.id), result);
+    res.json({ id: req.params.id, state: 'cancelled', ...result });
   });
   return r;
 }

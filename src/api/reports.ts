@@ -8,28 +8,30 @@ import { TriageSettings, reachability, triageReport } from '../reports/triage';
 import { Filter, Store } from '../store/types';
 import { audit } from './audit';
 import { Staff, requireRole } from './auth';
-import { parseBody } from './validation';
+import { checkRange, dateRange, isoDate, parseBody, queryObject } from './validation';
 
 const text = z.string().trim().min(1).max(60);
 
-/** The filters of the report list, its exports and the dashboard's list. */
-export const reportFilters = z.object({
+/** The filters of the report list, its exports and the dashboard's list (`to` inclusive of its day). */
+export const reportFilterShape = {
   kind: z.enum(REPORT_KINDS).optional(),
   state: z.enum(REPORT_STATES).optional(),
   region: text.optional(),
   category: z.enum(ISSUE_CATEGORIES).optional(),
   incidentType: z.enum(INCIDENT_TYPES).optional(),
   urgent: z.enum(['true', 'false']).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-});
+  ...dateRange,
+};
+/** The report filters as a strict query. */
+export const reportFilters = queryObject(reportFilterShape);
 /** Parsed report filters. */
 export type ReportFilters = z.infer<typeof reportFilters>;
 
-const listQuery = reportFilters.extend({
+const listQuery = queryObject({
+  ...reportFilterShape,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  before: z.coerce.date().optional(),
+  before: isoDate().optional(),
 });
 
 /** The store filter for report filters. */
@@ -274,6 +276,7 @@ export function reportsRouter(
   r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
       const q = parseBody(listQuery, req.query);
+      checkRange(q);
       const items = await listReports(store, q);
       res.json({ items: items.map((i) => reportView(i, pseudonymSecret)) });
     } catch (err) {

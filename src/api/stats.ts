@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { BadRequest } from '../domain/errors';
 import { MINERALS, UNITS, defaultUnitFor } from '../domain/minerals';
 import { STAT_BUCKETS } from '../models';
 import {
@@ -16,15 +15,15 @@ import { deliveryStats, reportCounts } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';
-import { parseBody } from './validation';
+import { checkRange, dateRange, isoDate, parseBody, queryObject } from './validation';
 
 const currency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code')
   .transform((c) => c.toUpperCase());
-const range = { from: z.coerce.date().optional(), to: z.coerce.date().optional() };
+const range = dateRange;
 
-export const priceQuery = z.object({
+export const priceQuery = queryObject({
   mineral: z.enum(MINERALS),
   unit: z.enum(UNITS).optional(),
   currency: currency.optional(),
@@ -40,7 +39,7 @@ export const priceQuery = z.object({
  */
 export async function priceStats(store: Store, raw: unknown) {
   const q = parseBody(priceQuery, raw);
-  if (q.from && q.to && q.from > q.to) throw new BadRequest('from: must be before to');
+  checkRange(q);
   const common = !q.currency || !q.unit ? await commonQuote(store, q.mineral) : undefined;
   const query: PriceQuery = {
     mineral: q.mineral,
@@ -54,7 +53,7 @@ export async function priceStats(store: Store, raw: unknown) {
   return q.method === 'exact' ? priceStatsExact(store, query) : priceStatsFromRollups(store, query);
 }
 
-const countQuery = z.object({
+const countQuery = queryObject({
   kind: z.enum(['issue', 'incident']).optional(),
   region: z.string().trim().min(1).max(60).optional(),
   ...range,
@@ -65,7 +64,7 @@ const conversionBody = z
     from: z.string().trim(),
     to: z.string().trim(),
     factor: z.number().positive().finite(),
-    validFrom: z.coerce.date(),
+    validFrom: isoDate(),
   })
   .transform((b, ctx) => {
     const asUnit = (s: string) => (UNITS as readonly string[]).includes(s.toLowerCase());
@@ -97,7 +96,7 @@ export function statsRouter(store: Store): Router {
   r.get('/prices/table', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
       const q = parseBody(
-        z.object({
+        queryObject({
           bucket: z.enum(STAT_BUCKETS).default('week'),
           method: z.enum(['rollup', 'exact']).default('rollup'),
           ...range,
@@ -132,7 +131,7 @@ export function statsRouter(store: Store): Router {
 
   r.get('/deliveries', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
-      const q = parseBody(z.object({ ...range, broadcastId: z.string().max(60).optional() }), req.query);
+      const q = parseBody(queryObject({ ...range, broadcastId: z.string().max(60).optional() }), req.query);
       res.json({ items: await deliveryStats(store, q) });
     } catch (err) {
       next(err);

@@ -1,9 +1,9 @@
-import { countryDefaults } from '../domain/country';
-import { DuplicateKey } from '../domain/errors';
+import { BadRequest, DuplicateKey } from '../domain/errors';
 import { Language } from '../domain/language';
 import { Draft, renderSms, renderTelegram, Rendered } from '../i18n/render';
-import { Address, Audience, Broadcast, Contact, OutboundMessage, PRIORITY } from '../models';
-import { Filter, NewDoc, Store } from '../store/types';
+import { Address, Audience, Broadcast, OutboundMessage, PRIORITY } from '../models';
+import { NewDoc, Store } from '../store/types';
+import { Untranslated, checkAudience, refuseEmpty, resolveAudience } from './audience';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -15,38 +15,8 @@ export interface FanoutSettings {
   smsSegmentPrice: number;
   telegramMessagePrice: number;
   priceCurrency: string;
-}
-
-/** The MongoDB filter for an audience's contacts (opted-out ones included; callers split them). */
-export function audienceFilter(a: Partial<Audience>): Filter {
-  const f: Filter = {};
-  if (a.regions?.length) f.region = { $in: a.regions };
-  if (a.sites?.length) f.site = { $in: a.sites };
-  if (a.minerals?.length) f.minerals = { $in: a.minerals };
-  if (a.roles?.length) f.role = { $in: a.roles };
-  return f;
-}
-
-/** The language a contact reads: theirs, their country's, the deployment's. */
-export function contactLanguage(c: Pick<Contact, 'language' | 'country'>, fallback: Language): Language {
-  return c.language ?? countryDefaults(c.country)?.language ?? fallback;
-}
-
-/** Where to reach a contact for a broadcast: Telegram when they have it (it costs nothing), else SMS. */
-export function pickAddress(c: Pick<Contact, 'addresses'>, channels: string[] = []): Address | undefined {
-  const usable = c.addresses.filter((a) => !channels.length || channels.includes(a.channel));
-  return usable.find((a) => a.channel === 'telegram') ?? usable[0];
-}
-
-/** The text for a language, falling back to the default language, then English, then any. */
-export function textFor(
-  text: Record<string, string>,
-  lang: Language,
-  fallback: Language,
-): { lang: string; text: string } {
-  for (const l of [lang, fallback, 'en']) if (text[l]) return { lang: l, text: text[l] };
-  const [l, t] = Object.entries(text)[0];
-  return { lang: l, text: t };
+  /** How long a poll stays open when staff give no closing time. */
+  pollDefaultDays: number;
 }
 
 /**
@@ -78,40 +48,6 @@ export function bulkMessage(
   };
 }
 
-/** One recipient of a broadcast, resolved. */
-interface Recipient {
-  contact: Contact;
-  address: Address;
-  lang: Language;
-}
-
-/** Everyone an audience reaches, and who it leaves out and why. */
-export async function resolveAudience(
-  store: Store,
-  audience: Partial<Audience>,
-  fallback: Language,
-): Promise<{ recipients: Recipient[]; excluded: { optedOut: number; noChannel: number } }> {
-  const filter = audienceFilter(audience);
-  const recipients: Recipient[] = [];
-  const excluded = { optedOut: 0, noChannel: 0 };
-  // streamed: a 100,000-contact audience is read a batch at a time, letting webhooks in between
-  for await (const contact of store.collection('contacts').stream(filter)) {
-    const lang = contactLanguage(contact, fallback);
-    if (audience.languages?.length && !audience.languages.includes(lang)) continue;
-    if (contact.optedOut) {
-      excluded.optedOut++;
-      continue;
-    }
-    const address = pickAddress(contact, audience.channels);
-    if (!address) {
-      excluded.noChannel++;
-      continue;
-    }
-    recipients.push({ contact, address, lang });
-  }
-  return { recipients, excluded };
-}
-
 function render(
   channel: 'sms' | 'telegram',
   text: string,
@@ -128,22 +64,57 @@ export function pollDraft(b: Pick<Broadcast, 'poll'>, lang: string, fallback: st
   return { options, optionData: options.map((_, i) => `p:${b.poll!.id}:${i + 1}`) };
 }
 
+/** When a creation that reaches people goes out: at once, or at a future time; a past time is refused. */
+export function startTime(
+  field: string,
+  at: Date | undefined,
+  asap: boolean | undefined,
+  now = new Date(),
+): Date {
+  if (at && asap) throw new BadRequest(`${field}: give ${field} or "now": true, not both`);
+  if (!at) return now;
+  // a minute of grace for clocks and slow forms
+  if (at.getTime() < now.getTime() - 60_000)
+    throw new BadRequest(
+      `${field}: ${at.toISOString()} is in the past; leave ${field} out (or send "now": true) to send at once`,
+      [{ field, message: 'in the past' }],
+    );
+  return at;
+}
+
+/** What staff write for a broadcast (and for the broadcast that carries a poll or a survey). */
+export interface BroadcastInput {
+  text: Record<string, string>;
+  audience: Audience;
+  untranslated: Untranslated;
+  allowEmpty?: boolean;
+}
+
+/** Checks an audience and resolves it for texts in some languages: the one path of previews and creations. */
+export async function reachOf(store: Store, input: BroadcastInput, s: FanoutSettings) {
+  const audience = await checkAudience(store, input.audience, { allowEmpty: input.allowEmpty });
+  const resolved = await resolveAudience(store, audience, s.defaultLanguage, {
+    languages: Object.keys(input.text),
+    untranslated: input.untranslated,
+  });
+  return { audience, resolved };
+}
+
 /**
- * What a broadcast would cost, sending nothing: recipients per channel and language,
- * segments per language (GSM-7 or UCS-2), total segments and the estimated price.
+ * What a broadcast would cost, sending nothing: recipients per channel and language, who
+ * gets their own language and who a fallback (or nothing), segments per language (GSM-7
+ * or UCS-2), total segments and the estimated price.
  */
-export async function previewBroadcast(
-  store: Store,
-  body: { text: Record<string, string>; audience: Partial<Audience> },
-  s: FanoutSettings,
-) {
-  const { recipients, excluded } = await resolveAudience(store, body.audience, s.defaultLanguage);
+export async function previewBroadcast(store: Store, input: BroadcastInput, s: FanoutSettings) {
+  const { audience, resolved } = await reachOf(store, input, s);
+  const { recipients, excluded, languages } = resolved;
   const byChannel: Record<string, Record<string, number>> = {};
   const perLanguage: Record<string, { segments: number; encoding: string; characters: number }> = {};
   let smsSegments = 0;
   let telegramMessages = 0;
   for (const r of recipients) {
-    const { lang, text } = textFor(body.text, r.lang, s.defaultLanguage);
+    const lang = r.textLang;
+    const text = input.text[lang];
     byChannel[r.address.channel] ??= {};
     byChannel[r.address.channel][lang] = (byChannel[r.address.channel][lang] ?? 0) + 1;
     if (r.address.channel === 'sms') {
@@ -156,7 +127,7 @@ export async function previewBroadcast(
       telegramMessages += render('telegram', text, false).length;
     }
   }
-  for (const [lang, text] of Object.entries(body.text)) {
+  for (const [lang, text] of Object.entries(input.text)) {
     if (perLanguage[lang]) continue;
     const [m] = render('sms', text, s.smsFoldGsm);
     perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
@@ -172,6 +143,9 @@ export async function previewBroadcast(
     }
   return {
     recipients: recipients.length,
+    audience,
+    untranslated: input.untranslated,
+    languages,
     byChannel,
     excluded,
     segments: perLanguage,
@@ -185,6 +159,59 @@ export async function previewBroadcast(
   };
 }
 
+/** A creation asked for again with the same idempotency key: the first one, if it exists. */
+export async function replayed(store: Store, idempotencyKey: string | undefined): Promise<Broadcast | null> {
+  return idempotencyKey ? store.collection('broadcasts').findOne({ idempotencyKey }) : null;
+}
+
+/**
+ * Stores a broadcast (checked audience, expected recipients) unless the same idempotency
+ * key already made one: then that one is returned with `replayed: true`. Extra fields
+ * (a poll, a survey) go into the same document.
+ */
+export async function storeBroadcast(
+  store: Store,
+  s: FanoutSettings,
+  input: BroadcastInput & {
+    priority: 'alert' | 'bulk';
+    sendAt: Date;
+    createdBy: string;
+    idempotencyKey?: string;
+    extra?: Partial<Broadcast>;
+  },
+): Promise<{ broadcast: Broadcast; replayed: boolean }> {
+  const first = await replayed(store, input.idempotencyKey);
+  if (first) return { broadcast: first, replayed: true };
+  const { audience, resolved } = await reachOf(store, input, s);
+  refuseEmpty(resolved, input.allowEmpty);
+  try {
+    const broadcast = await store.collection('broadcasts').insertOne({
+      text: input.text,
+      audience,
+      untranslated: input.untranslated,
+      priority: input.priority,
+      sendAt: input.sendAt,
+      createdBy: input.createdBy,
+      idempotencyKey: input.idempotencyKey,
+      recipients: resolved.recipients.length,
+      excluded: resolved.excluded,
+      ...input.extra,
+    });
+    return { broadcast, replayed: false };
+  } catch (err) {
+    // the same request, twice at once: the other one won
+    const other = err instanceof DuplicateKey ? await replayed(store, input.idempotencyKey) : null;
+    if (!other) throw err;
+    return { broadcast: other, replayed: true };
+  }
+}
+
+/** The language of the text a broadcast gives a recipient, under the broadcast's rule for other languages. */
+export function textsOf(b: Pick<Broadcast, 'text' | 'untranslated'>) {
+  // stored before the choice existed: those broadcasts promised the fallback
+  return { languages: Object.keys(b.text), untranslated: b.untranslated ?? ('fallback' as const) };
+}
+
 /**
  * Queues one message per recipient with a unique key (broadcast + contact): running it
  * again after a crash adds nothing twice. Returns the number of recipients.
@@ -195,7 +222,7 @@ export async function fanOut(
   s: FanoutSettings,
   now = new Date(),
 ): Promise<number> {
-  const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage);
+  const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage, textsOf(b));
   const out = store.collection('outbound');
   const priority = b.priority === 'alert' ? PRIORITY.alert : PRIORITY.bulk;
   const rendered = new Map<string, Rendered[]>();
@@ -220,11 +247,11 @@ export async function fanOut(
     await new Promise<void>((resolve) => setImmediate(resolve));
   };
   for (const r of recipients) {
-    const { lang, text } = textFor(b.text, r.lang, s.defaultLanguage);
+    const lang = r.textLang;
     const key = `${r.address.channel}:${lang}`;
     let parts = rendered.get(key);
     if (!parts) {
-      parts = render(r.address.channel, text, s.smsFoldGsm, pollDraft(b, lang, s.defaultLanguage));
+      parts = render(r.address.channel, b.text[lang], s.smsFoldGsm, pollDraft(b, lang, s.defaultLanguage));
       rendered.set(key, parts);
     }
     parts.forEach((p, i) =>
@@ -339,4 +366,11 @@ export async function cancelBroadcast(store: Store, id: string): Promise<{ cance
     .collection('outbound')
     .updateMany({ broadcastId: id, status: 'queued' }, { $set: { status: 'cancelled' } });
   return { cancelled: r.modified };
+}
+
+/** A page of broadcasts, newest first. */
+export async function listBroadcasts(store: Store, page: { limit: number; offset: number }) {
+  return store
+    .collection('broadcasts')
+    .find({}, { sort: { createdAt: -1 }, limit: page.limit, skip: page.offset });
 }

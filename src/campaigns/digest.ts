@@ -4,7 +4,8 @@ import { Translator } from '../i18n';
 import { OutboundMessage } from '../models';
 import { enqueue } from '../store/repos';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, bulkMessage, contactLanguage, pickAddress } from './broadcasts';
+import { contactLanguage, pickAddress } from '../contacts/contacts';
+import { FanoutSettings, bulkMessage } from './broadcasts';
 
 /** The ISO week a date falls in, as `2026-W48`: one digest per contact per week. */
 export function isoWeek(d: Date): string {

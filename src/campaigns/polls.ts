@@ -1,7 +1,11 @@
+import { contactLanguage, pickAddress, textFor } from '../contacts/contacts';
+import { BadRequest } from '../domain/errors';
+import { newId } from '../domain/ids';
 import { Translator } from '../i18n';
 import { Audience, OutboundMessage, Poll } from '../models';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, bulkMessage, contactLanguage, pickAddress, pollDraft, textFor } from './broadcasts';
+import { Untranslated } from './audience';
+import { FanoutSettings, bulkMessage, pollDraft, replayed, startTime, storeBroadcast } from './broadcasts';
 import { enqueue } from '../store/repos';
 
 /** A poll as staff create it. */
@@ -9,25 +13,68 @@ export interface NewPoll {
   question: Record<string, string>;
   options: Record<string, string>[];
   audience: Audience;
-  opensAt: Date;
-  closesAt: Date;
+  untranslated: Untranslated;
+  allowEmpty?: boolean;
+  opensAt?: Date;
+  /** When absent, `opensAt` plus the deployment's default (`POLL_DEFAULT_DAYS`). */
+  closesAt?: Date;
   reminderAt?: Date;
 }
 
-/** Creates a poll and the broadcast that carries its question at `opensAt`. */
-export async function createPoll(store: Store, p: NewPoll, createdBy: string): Promise<Poll> {
-  const broadcast = await store.collection('broadcasts').insertOne({
+/**
+ * Creates a poll and the broadcast that carries its question at `opensAt` (at once when
+ * not given; a past time is refused). The same idempotency key again returns the first poll.
+ */
+export async function createPoll(
+  store: Store,
+  s: FanoutSettings,
+  p: NewPoll,
+  createdBy: string,
+  idempotencyKey?: string,
+  now = new Date(),
+): Promise<{ poll: Poll; replayed: boolean }> {
+  const first = await replayed(store, idempotencyKey);
+  const firstPoll = first?.poll && (await store.collection('polls').findOne({ _id: first.poll.id }));
+  if (firstPoll) return { poll: firstPoll, replayed: true };
+  const opensAt = startTime('opensAt', p.opensAt, undefined, now);
+  const closesAt = p.closesAt ?? new Date(opensAt.getTime() + s.pollDefaultDays * 86_400_000);
+  if (closesAt <= opensAt) throw new BadRequest('closesAt: must be after opensAt');
+  if (p.reminderAt && (p.reminderAt <= opensAt || p.reminderAt >= closesAt))
+    throw new BadRequest('reminderAt: must be between opensAt and closesAt');
+  const pollId = newId();
+  const { broadcast, replayed: again } = await storeBroadcast(store, s, {
     text: p.question,
     audience: p.audience,
+    untranslated: p.untranslated,
+    allowEmpty: p.allowEmpty,
     priority: 'bulk',
-    sendAt: p.opensAt,
+    sendAt: opensAt,
+    createdBy,
+    idempotencyKey,
+    extra: { poll: { id: pollId, options: p.options } },
+  });
+  if (again) {
+    const other = await store.collection('polls').findOne({ _id: broadcast.poll!.id });
+    if (other) return { poll: other, replayed: true };
+  }
+  const poll = await store.collection('polls').insertOne({
+    _id: pollId,
+    question: p.question,
+    options: p.options,
+    opensAt,
+    closesAt,
+    reminderAt: p.reminderAt,
+    broadcastId: broadcast._id,
     createdBy,
   });
-  const poll = await store.collection('polls').insertOne({ ...p, broadcastId: broadcast._id, createdBy });
-  await store
-    .collection('broadcasts')
-    .updateOne({ _id: broadcast._id }, { $set: { poll: { id: poll._id, options: p.options } } });
-  return poll;
+  return { poll, replayed: false };
+}
+
+/** A page of polls, newest first. */
+export async function listPolls(store: Store, page: { limit: number; offset: number }) {
+  return store
+    .collection('polls')
+    .find({}, { sort: { createdAt: -1 }, limit: page.limit, skip: page.offset });
 }
 
 /** Counts and shares per option, overall and by region, role and channel, and the response rate. */

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { textFor } from '../contacts/contacts';
 import { DuplicateKey } from '../domain/errors';
+import { Language } from '../domain/language';
+import { flowSchema } from '../flows/types';
 import { Translator } from '../i18n';
 import { Draft } from '../i18n/render';
 import { Audience, Broadcast, OutboundMessage, StoredFlow } from '../models';
 import { NewDoc, Store } from '../store/types';
-import { FanoutSettings, bulkMessage, resolveAudience, textFor } from './broadcasts';
+import { Untranslated, resolveAudience } from './audience';
+import { FanoutSettings, bulkMessage, replayed, startTime, storeBroadcast, textsOf } from './broadcasts';
 
 /** A survey question as staff write it. */
 export interface SurveyQuestion {
@@ -12,65 +16,133 @@ export interface SurveyQuestion {
   type: 'choice' | 'number' | 'yesno' | 'text';
   text: Record<string, string>;
   options?: Record<string, string>[];
+  /** Skipped when an earlier answer is this value (yes/no: `yes`/`no`; choices: the option number). */
+  skipIf?: { question: string; equals: string | number | boolean };
 }
 
 const INPUT = { choice: 'choice', number: 'number', yesno: 'yesno', text: 'text' } as const;
 
+/** A `skipIf` value as the flow stores the answer it compares with. */
+function storedAnswer(q: SurveyQuestion | undefined, v: string | number | boolean): unknown {
+  if (q?.type === 'yesno') return typeof v === 'boolean' ? v : /^(yes|true|1)$/i.test(String(v).trim());
+  if (q?.type === 'choice') return String(v).trim();
+  if (q?.type === 'number') return Number(v);
+  return v;
+}
+
+/**
+ * A survey as a flow definition: one ask step per question, and before a question with
+ * `skipIf`, a branch that jumps past it when the earlier answer matches.
+ */
+export function surveyFlow(id: string, questions: SurveyQuestion[]) {
+  const entry = (i: number) =>
+    i >= questions.length ? 'store' : questions[i].skipIf ? `Skip_${questions[i].id}` : questions[i].id;
+  const steps: Record<string, unknown>[] = [];
+  questions.forEach((q, i) => {
+    if (q.skipIf) {
+      const earlier = questions.find((p) => p.id === q.skipIf!.question);
+      steps.push({
+        id: `Skip_${q.id}`,
+        type: 'branch',
+        cases: [
+          { answer: q.skipIf.question, equals: storedAnswer(earlier, q.skipIf.equals), next: entry(i + 1) },
+        ],
+        otherwise: q.id,
+      });
+    }
+    steps.push({
+      id: q.id,
+      type: 'ask',
+      input: INPUT[q.type],
+      save: q.id,
+      text: q.text,
+      ...(q.type === 'choice'
+        ? { options: q.options!.map((_, j) => String(j + 1)), optionTexts: q.options }
+        : {}),
+      ...(q.type === 'text' ? { maxLength: 160, skippable: true } : {}),
+    });
+  });
+  steps.push(
+    { id: 'store', type: 'action', action: 'storeSurvey' },
+    { id: 'done', type: 'say', key: 'surveys.done' },
+    { id: 'end', type: 'end' },
+  );
+  return flowSchema.parse({ id, version: 1, steps });
+}
+
 /**
  * Stores a survey as a flow (data the engine interprets like the built-in flows) and the
- * broadcast that starts it for its audience at `sendAt`.
+ * broadcast that starts it for its audience at `sendAt`. The same idempotency key again
+ * returns the first survey.
  */
 export async function createSurvey(
   store: Store,
-  s: { title: string; questions: SurveyQuestion[]; audience: Audience; sendAt: Date },
+  settings: FanoutSettings,
+  s: {
+    title: string;
+    questions: SurveyQuestion[];
+    audience: Audience;
+    untranslated: Untranslated;
+    allowEmpty?: boolean;
+    /** At once when absent (or `now`); a past time is refused. */
+    sendAt?: Date;
+    now?: boolean;
+  },
   createdBy: string,
-): Promise<{ survey: StoredFlow; broadcast: Broadcast }> {
+  idempotencyKey?: string,
+): Promise<{ survey: StoredFlow; broadcast: Broadcast; replayed: boolean }> {
+  const first = await replayed(store, idempotencyKey);
+  const firstSurvey = first?.surveyId && (await store.collection('flows').findOne({ _id: first.surveyId }));
+  if (first && firstSurvey) return { survey: firstSurvey, broadcast: first, replayed: true };
+  const sendAt = startTime('sendAt', s.sendAt, s.now);
   const id = `survey_${randomBytes(5).toString('hex')}`;
-  const definition = {
-    id,
-    version: 1,
-    steps: [
-      ...s.questions.map((q) => ({
-        id: q.id,
-        type: 'ask',
-        input: INPUT[q.type],
-        save: q.id,
-        text: q.text,
-        ...(q.type === 'choice'
-          ? { options: q.options!.map((_, i) => String(i + 1)), optionTexts: q.options }
-          : {}),
-        ...(q.type === 'text' ? { maxLength: 160, skippable: true } : {}),
-      })),
-      { id: 'store', type: 'action', action: 'storeSurvey' },
-      { id: 'done', type: 'say', key: 'surveys.done' },
-      { id: 'end', type: 'end' },
-    ],
-  };
+  const definition = surveyFlow(id, s.questions);
   const survey = await store
     .collection('flows')
     .insertOne({ _id: id, kind: 'survey', title: s.title, definition, questions: s.questions, createdBy });
-  const broadcast = await store.collection('broadcasts').insertOne({
-    text: s.questions[0].text,
-    audience: s.audience,
-    priority: 'bulk',
-    sendAt: s.sendAt,
-    createdBy,
-    surveyId: id,
-  });
-  return { survey, broadcast };
+  try {
+    const { broadcast, replayed: again } = await storeBroadcast(store, settings, {
+      text: s.questions[0].text,
+      audience: s.audience,
+      untranslated: s.untranslated,
+      allowEmpty: s.allowEmpty,
+      priority: 'bulk',
+      sendAt,
+      createdBy,
+      idempotencyKey,
+      extra: { surveyId: id },
+    });
+    if (again) {
+      await store.collection('flows').deleteOne({ _id: id });
+      const other = await store.collection('flows').findOne({ _id: broadcast.surveyId! });
+      return { survey: other ?? survey, broadcast, replayed: true };
+    }
+    return { survey, broadcast, replayed: false };
+  } catch (err) {
+    // refused (an audience that reaches nobody): no survey is left behind
+    await store.collection('flows').deleteOne({ _id: id });
+    throw err;
+  }
 }
 
-/** The first question of a survey as a draft in a language. */
-function firstQuestion(survey: StoredFlow, lang: string, fallback: string, translator: Translator): Draft {
+/** A page of surveys, newest first. */
+export async function listSurveys(store: Store, page: { limit: number; offset: number }) {
+  return store
+    .collection('flows')
+    .find({ kind: 'survey' }, { sort: { createdAt: -1 }, limit: page.limit, skip: page.offset });
+}
+
+/** The first question of a survey as a draft: its texts in `textLang`, yes/no in the person's language. */
+function firstQuestion(survey: StoredFlow, textLang: string, lang: Language, translator: Translator): Draft {
   const q = survey.questions[0];
-  const pick = (t: Record<string, string>) => textFor(t, lang as never, fallback as never).text;
+  const pick = (t: Record<string, string>) => t[textLang] ?? Object.values(t)[0];
   const step = `c:${survey._id}:${q.id}`;
   if (q.type === 'choice') {
     const options = q.options!.map(pick);
     return { text: pick(q.text), options, optionData: options.map((_, i) => `${step}:${i + 1}`) };
   }
   if (q.type === 'yesno') {
-    const options = [translator.t(lang as never, 'answers.yes'), translator.t(lang as never, 'answers.no')];
+    const options = [translator.t(lang, 'answers.yes'), translator.t(lang, 'answers.no')];
     return { text: pick(q.text), options, optionData: [`${step}:1`, `${step}:2`] };
   }
   return { text: pick(q.text) };
@@ -90,7 +162,7 @@ export async function fanOutSurvey(
 ): Promise<number> {
   const survey = await store.collection('flows').findOne({ _id: b.surveyId! });
   if (!survey) return 0;
-  const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage);
+  const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage, textsOf(b));
   let started = 0;
   let busy = 0;
   const messages: NewDoc<OutboundMessage>[] = [];
@@ -119,7 +191,7 @@ export async function fanOutSurvey(
       busy++;
       continue;
     }
-    const draft = firstQuestion(survey, r.lang, s.defaultLanguage, translator);
+    const draft = firstQuestion(survey, r.textLang, r.lang, translator);
     messages.push(
       bulkMessage(r.address, r.contact._id, draft, s.smsFoldGsm, {
         dedupeKey: `b:${b._id}:${r.contact._id}`,

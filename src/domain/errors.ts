@@ -26,6 +26,13 @@ export class BadRequest extends ChimbaError {
   }
 }
 
+/** The request body is not in a format the route reads (the staff API reads JSON). */
+export class UnsupportedMediaType extends ChimbaError {
+  readonly code = 'unsupported_media_type';
+  readonly retryable = false;
+  override readonly status = 415;
+}
+
 /** The caller did not prove who they are. */
 export class Unauthorized extends ChimbaError {
   readonly code = 'unauthorized';

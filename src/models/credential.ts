@@ -12,6 +12,13 @@ export interface Credential {
   role: StaffRole;
   name: string;
   createdAt: Date;
+  /** Who created it (a staff name); absent for the credential seeded from `ADMIN_TOKEN`. */
+  createdBy?: string;
+  /** When it was last accepted, to the minute. */
+  lastUsedAt?: Date;
+  /** Revoked credentials are refused at once; kept so audits still name them. */
+  revokedAt?: Date;
+  revokedBy?: string;
 }
 
 /** Schema of `credentials`. */
@@ -20,5 +27,10 @@ export const credentialSchema = makeSchema({
   role: { type: String, enum: STAFF_ROLES, required: true },
   name: { type: String, required: true },
   createdAt: { type: Date, default: () => new Date() },
+  createdBy: String,
+  lastUsedAt: Date,
+  revokedAt: Date,
+  revokedBy: String,
 });
 credentialSchema.index({ tokenHash: 1 }, { unique: true });
+credentialSchema.index({ createdAt: -1 });

@@ -9,7 +9,13 @@ export interface StoredFlow {
   /** The flow definition, validated by the flow schema when loaded. */
   definition: Record<string, unknown>;
   /** The questions as staff wrote them, for results. */
-  questions: { id: string; type: string; text: Record<string, string>; options?: Record<string, string>[] }[];
+  questions: {
+    id: string;
+    type: string;
+    text: Record<string, string>;
+    options?: Record<string, string>[];
+    skipIf?: { question: string; equals: string | number | boolean };
+  }[];
   createdBy: string;
   createdAt: Date;
 }
@@ -24,6 +30,7 @@ export const flowDocSchema = makeSchema({
   createdBy: { type: String, required: true },
   createdAt: { type: Date, default: () => new Date() },
 });
+flowDocSchema.index({ kind: 1, createdAt: -1 });
 
 /** One person's answers to a survey. */
 export interface SurveyResponse {

@@ -30,6 +30,7 @@ export const pollSchema = makeSchema({
   createdAt: { type: Date, default: () => new Date() },
 });
 pollSchema.index({ reminderAt: 1 });
+pollSchema.index({ createdAt: -1 });
 
 /** One person's answer to a poll; a newer answer replaces the older one. */
 export interface PollAnswer {

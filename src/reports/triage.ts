@@ -6,7 +6,8 @@ import { Translator } from '../i18n';
 import { PRIORITY, Report, ReportState } from '../models';
 import { enqueue } from '../store/repos';
 import { Store } from '../store/types';
-import { bulkMessage, contactLanguage, pickAddress } from '../campaigns/broadcasts';
+import { bulkMessage } from '../campaigns/broadcasts';
+import { contactLanguage, pickAddress } from '../contacts/contacts';
 
 /** What staff change on a report. Every field optional. */
 export interface TriageChange {

@@ -189,11 +189,11 @@ interface Run {
   values: Sorted;
 }
 
-/** The range asked for, widened to whole buckets. */
+/** The range asked for (`to` exclusive), widened to whole buckets. */
 function range(q: PriceQuery): { from?: Date; to?: Date } {
   return {
     from: q.from ? bucketStart(q.from, q.bucket) : undefined,
-    to: q.to ? nextBucket(bucketStart(q.to, q.bucket), q.bucket) : undefined,
+    to: q.to ? nextBucket(bucketStart(new Date(q.to.getTime() - 1), q.bucket), q.bucket) : undefined,
   };
 }
 

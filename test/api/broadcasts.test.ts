@@ -2,7 +2,7 @@ import { FakeTelegram } from '../helpers/fakeTelegram';
 import { FakeTwilio } from '../helpers/fakeTwilio';
 import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, TestService, startService } from '../helpers/service';
-import { Store } from '../../src/store';
+import { seedContacts } from '../helpers/contacts';
 
 const TG = {
   TELEGRAM_BOT_TOKEN: '7000000001:AAFakeTokenForTestsOnly_0123456789',
@@ -24,43 +24,6 @@ async function api(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
-}
-
-/** Contacts as they would be after registering: addresses, language, region, role. */
-async function seedContacts(
-  store: Store,
-  n: number,
-  make: (i: number) => {
-    channel: 'sms' | 'telegram';
-    language?: string;
-    region?: string;
-    role?: string;
-    optedOut?: boolean;
-  },
-) {
-  const docs = [];
-  for (let i = 0; i < n; i++) {
-    const c = make(i);
-    const value =
-      c.channel === 'sms' ? `+2557${String(10_000_000 + i).padStart(8, '0')}` : String(800_000_000 + i);
-    docs.push({
-      addresses: [
-        {
-          key: `${c.channel}:${value}`,
-          channel: c.channel,
-          value,
-          transport: c.channel === 'sms' ? 'twilio' : 'telegram',
-        },
-      ],
-      language: c.language,
-      region: c.region,
-      role: c.role,
-      optedOut: c.optedOut ?? false,
-      registration: 'complete',
-    });
-  }
-  for (let i = 0; i < docs.length; i += 1000)
-    await store.collection('contacts').insertMany(docs.slice(i, i + 1000) as never);
 }
 
 describe('broadcasts API', () => {
@@ -129,14 +92,18 @@ describe('broadcasts API', () => {
           [
             { channel: 'sms', language: 'fr', region: 'Sud-Kivu' },
             { channel: 'telegram', language: 'sw', region: 'Geita' },
-            { channel: 'sms', language: 'pt', region: 'Geita' }, // no Portuguese text: falls back to English
+            { channel: 'sms', language: 'pt', region: 'Geita' }, // no Portuguese text: English, as asked
             { channel: 'sms', language: 'sw', region: 'Geita', optedOut: true },
             { channel: 'telegram', language: 'en', region: 'Tarkwa', optedOut: true },
             { channel: 'sms', language: 'en', region: 'Tarkwa' },
           ] as const
         )[i],
     );
-    const r = await api(svc, 'POST', '/api/v1/broadcasts', staff, { text, priority: 'alert' });
+    const r = await api(svc, 'POST', '/api/v1/broadcasts', staff, {
+      text,
+      priority: 'alert',
+      untranslated: 'fallback',
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       state: 'scheduled',
@@ -167,6 +134,7 @@ describe('broadcasts API', () => {
     // a regional audience and a channel filter
     const regional = await api(svc, 'POST', '/api/v1/broadcasts/preview', staff, {
       text,
+      untranslated: 'fallback',
       audience: { regions: ['Geita'], channels: ['sms'] },
     });
     expect(regional.body).toMatchObject({ recipients: 1, excluded: { optedOut: 1, noChannel: 1 } });

@@ -131,4 +131,51 @@ describe('surveys', () => {
       ],
     });
   });
+
+  test('a question with skipIf is skipped on that answer: no mercury, no "how many grams?"', async () => {
+    const leader = '+255712000311';
+    await svc.say(leader, 'LANG en');
+    await svc.service.store
+      .collection('contacts')
+      .updateOne({ 'addresses.value': leader }, { $set: { role: 'community_leader' } });
+    const created = await api(svc, 'POST', '/api/v1/surveys', {
+      title: 'Mercury use',
+      audience: { roles: ['community_leader'] },
+      questions: [
+        { id: 'mercury', type: 'yesno', text: { en: 'Is mercury used at your site?' } },
+        {
+          id: 'grams',
+          type: 'number',
+          text: { en: 'How many grams of mercury a week?' },
+          skipIf: { question: 'mercury', equals: 'no' },
+        },
+        { id: 'retort', type: 'yesno', text: { en: 'Is there a retort at the site?' } },
+      ],
+    });
+    expect(created.status).toBe(201);
+    const bad = await api(svc, 'POST', '/api/v1/surveys', {
+      title: 'x',
+      questions: [{ id: 'a', type: 'number', text: { en: 'A?' }, skipIf: { question: 'later', equals: 1 } }],
+    });
+    expect((bad.body.error as Json).message).toMatch(
+      /questions\.0\.skipIf\.question: must name an earlier question/,
+    );
+    await waitUntil(
+      async () =>
+        (await svc.service.store
+          .collection('outbound')
+          .countDocuments({ broadcastId: created.body.broadcastId })) >= 1,
+    );
+    expect(await svc.say(leader, '2')).toEqual(['Is there a retort at the site?\n1 Yes\n2 No']);
+    expect(await svc.say(leader, '1')).toHaveLength(1);
+    const results = await api(svc, 'GET', `/api/v1/surveys/${created.body.id}/results`);
+    expect(results.body).toMatchObject({
+      completed: 1,
+      questions: [
+        { id: 'mercury', yes: 0, no: 1 },
+        { id: 'grams', answers: 0 },
+        { id: 'retort', yes: 1, no: 0 },
+      ],
+    });
+  });
 });

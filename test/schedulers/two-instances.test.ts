@@ -11,6 +11,7 @@ const settings: FanoutSettings = {
   smsSegmentPrice: 0.05,
   telegramMessagePrice: 0,
   priceCurrency: 'USD',
+  pollDefaultDays: 7,
 };
 
 for (const engine of engines().filter((e) => e.available)) {

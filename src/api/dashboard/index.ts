@@ -17,7 +17,7 @@ import { contactCounts, deliveryStats, reportsByKind } from '../../stats/reports
 import { Store } from '../../store/types';
 import { Staff, hashToken } from '../auth';
 import { createBroadcast, previewFromBody } from '../broadcasts';
-import { applyTriage, exportReports, listReports, reportFilters } from '../reports';
+import { applyTriage, exportReports, listReports, reportFilterShape } from '../reports';
 import { priceStats } from '../stats';
 import { parseBody } from '../validation';
 import { bandChart, barChart } from './charts';
@@ -448,7 +448,10 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   );
 
   // ---- reports -------------------------------------------------------------------------
-  const listQuery = reportFilters.extend({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
+  const listQuery = z.object({
+    ...reportFilterShape,
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+  });
   const describe = (ctx: PageContext, r: Report): string => {
     if (r.kind === 'price')
       return `${ctx.t(`minerals.${r.mineral}`)} ${num(ctx, r.amount, 2)} ${r.currency}/${r.unit}`;
