@@ -112,7 +112,15 @@ export async function broadcastBench(
     const broadcast = () =>
       store.collection('broadcasts').insertOne({
         text: TEXT,
-        audience: { countries: [], regions: [], sites: [], minerals: [], roles: [], languages: [], channels: [] },
+        audience: {
+          countries: [],
+          regions: [],
+          sites: [],
+          minerals: [],
+          roles: [],
+          languages: [],
+          channels: [],
+        },
         priority: 'bulk',
         sendAt: new Date(Date.now() + 365 * 86_400_000), // the scheduler leaves it alone: fanned out here
         createdBy: 'bench',
