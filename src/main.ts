@@ -146,6 +146,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
 
   const fanout: FanoutSettings = {
     defaultLanguage: config.defaultLanguage,
+    defaultCurrency: config.defaultCurrency,
     smsFoldGsm: config.smsFoldGsm,
     smsSegmentPrice: config.prices.smsSegment,
     telegramMessagePrice: config.prices.telegramMessage,

@@ -35,12 +35,12 @@ export const priceQuery = queryObject({
 
 /**
  * Answers a price statistics query. Without a currency or unit, the ones most reported
- * for the mineral are used (and said in the answer).
+ * for the mineral in the region asked (else everywhere) are used, and said in the answer.
  */
 export async function priceStats(store: Store, raw: unknown) {
   const q = parseBody(priceQuery, raw);
   checkRange(q);
-  const common = !q.currency || !q.unit ? await commonQuote(store, q.mineral) : undefined;
+  const common = !q.currency || !q.unit ? await commonQuote(store, q.mineral, q.region) : undefined;
   const query: PriceQuery = {
     mineral: q.mineral,
     unit: q.unit ?? common?.unit ?? defaultUnitFor(q.mineral),

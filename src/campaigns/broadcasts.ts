@@ -10,6 +10,8 @@ import { Untranslated, checkAudience, refuseEmpty, resolveAudience } from './aud
 /** What fan-out needs to know about the deployment. */
 export interface FanoutSettings {
   defaultLanguage: Language;
+  /** The currency of contacts whose country Chimba does not know (Telegram chats). */
+  defaultCurrency: string;
   smsFoldGsm: boolean;
   /** Price of one SMS segment and of one Telegram message, for previews. */
   smsSegmentPrice: number;

@@ -4,7 +4,7 @@ import { Translator } from '../i18n';
 import { OutboundMessage } from '../models';
 import { enqueue } from '../store/repos';
 import { NewDoc, Store } from '../store/types';
-import { contactLanguage, pickAddress } from '../contacts/contacts';
+import { contactCurrency, contactLanguage, pickAddress } from '../contacts/contacts';
 import { FanoutSettings, bulkMessage } from './broadcasts';
 
 /** The ISO week a date falls in, as `2026-W48`: one digest per contact per week. */
@@ -37,12 +37,15 @@ export async function sendPriceDigest(
     if (!address) continue;
     const lang = contactLanguage(c, s.defaultLanguage);
     const mineral = (c.minerals?.[0] ?? 'gold') as Mineral;
-    const cacheKey = `${mineral}|${c.region ?? ''}|${lang}`;
+    const currency = contactCurrency(c, s.defaultCurrency);
+    const cacheKey = `${mineral}|${c.country ?? ''}|${c.region ?? ''}|${currency}|${lang}`;
     let text = cache.get(cacheKey);
     if (!text) {
       const { key, vars } = await marketMessage(store, {
         mineral,
         region: c.region,
+        country: c.country,
+        currency,
         lang,
         now,
         mineralName: translator.t(lang, `minerals.${mineral}`),

@@ -11,6 +11,11 @@ export function contactLanguage(c: Pick<Contact, 'language' | 'country'>, fallba
   return c.language ?? countryDefaults(c.country)?.language ?? fallback;
 }
 
+/** The currency a contact most likely means when they name none: their country's, else the deployment's. */
+export function contactCurrency(c: Pick<Contact, 'country'>, fallback: string): string {
+  return countryDefaults(c.country)?.currency ?? fallback;
+}
+
 /** Where to reach a contact for a broadcast: Telegram when they have it (it costs nothing), else SMS. */
 export function pickAddress(c: Pick<Contact, 'addresses'>, channels: string[] = []): Address | undefined {
   const usable = c.addresses.filter((a) => !channels.length || channels.includes(a.channel));

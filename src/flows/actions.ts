@@ -301,6 +301,8 @@ export class ReportActions {
     const { key, vars } = await marketMessage(this.store, {
       mineral,
       region: turn.contact.region,
+      country: turn.contact.country,
+      currency: this.engine.currencyOf(turn.contact),
       lang: turn.lang,
       now: turn.now,
       mineralName: this.engine.t(turn, `minerals.${mineral}`),

@@ -1,4 +1,5 @@
 import { countryDefaults } from '../domain/country';
+import { contactCurrency } from '../contacts/contacts';
 import type { Metrics } from '../metrics';
 import { LANGUAGE_NAMES, Language, isLanguage } from '../domain/language';
 import { Mineral, Unit, defaultUnitFor } from '../domain/minerals';
@@ -226,7 +227,7 @@ export class FlowEngine {
 
   /** The currency a contact most likely means when they name none. */
   currencyOf(contact: Contact): string {
-    return countryDefaults(contact.country)?.currency ?? this.deps.settings.defaultCurrency;
+    return contactCurrency(contact, this.deps.settings.defaultCurrency);
   }
 
   /** A translated text in the turn's language, with the channel's wording where it has its own. */

@@ -30,6 +30,7 @@ export function worstCaseValues(t: Translator, lng: Language): Record<string, st
   const long = 'X'.repeat(60);
   return {
     mineral: longest('minerals', MINERALS),
+    word: longest('minerals', MINERALS).toUpperCase(),
     type: longest('incidents', INCIDENT_TYPES),
     reporter: longest('privacy', PRIVACY_LEVELS),
     amount,

@@ -285,19 +285,25 @@ export async function priceStatsExact(store: Store, q: PriceQuery): Promise<Pric
   return combine(q, runs, await Conversions.load(store), 'exact');
 }
 
-/** The currency and unit most reported for a mineral (from the all-regions weekly rollups). */
+/**
+ * The currency and unit most reported for a mineral, in a region when one is given (its
+ * country's currency, not the one most reported elsewhere), from the monthly rollups.
+ */
 export async function commonQuote(
   store: Store,
   mineral: Mineral,
+  region?: string,
 ): Promise<{ currency: string; unit: Unit } | undefined> {
-  const rows = await store
-    .collection('priceRollups')
-    .aggregate<{ _id: { c: string; u: Unit }; n: number }>([
-      { $match: { mineral, bucket: 'month', all: true } },
-      { $group: { _id: { c: '$currency', u: '$unit' }, n: { $sum: '$n' } } },
-      { $sort: { n: -1 } },
-      { $limit: 1 },
-    ]);
+  const rows = await store.collection('priceRollups').aggregate<{ _id: { c: string; u: Unit }; n: number }>([
+    {
+      $match: region
+        ? { mineral, bucket: 'month', all: false, region }
+        : { mineral, bucket: 'month', all: true },
+    },
+    { $group: { _id: { c: '$currency', u: '$unit' }, n: { $sum: '$n' } } },
+    { $sort: { n: -1 } },
+    { $limit: 1 },
+  ]);
   return rows[0] ? { currency: rows[0]._id.c, unit: rows[0]._id.u } : undefined;
 }
 

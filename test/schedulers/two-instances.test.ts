@@ -7,6 +7,7 @@ import { engines } from '../helpers/engines';
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
 const settings: FanoutSettings = {
   defaultLanguage: 'en',
+  defaultCurrency: 'USD',
   smsFoldGsm: true,
   smsSegmentPrice: 0.05,
   telegramMessagePrice: 0,
