@@ -12,11 +12,18 @@ function errorView(e: Error): Record<string, unknown> {
   };
 }
 
+/**
+ * Masks phone-shaped text in plain data. Objects that are not plain (a request, a
+ * response) are left to their serializers: copying them would lose what their getters
+ * say (a response's status code) and cost a deep walk of a socket.
+ */
 function scrub(v: any, depth = 0): any {
   if (typeof v === 'string') return maskPhones(v);
   if (!v || typeof v !== 'object' || depth > 6) return v;
   if (v instanceof Error) return errorView(v);
   if (Array.isArray(v)) return v.map((x) => scrub(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) out[k] = scrub(x, depth + 1);
   return out;
@@ -35,6 +42,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         paths: [
           'req.headers.authorization',
           'req.headers.cookie',
+          'res.headers["set-cookie"]',
           'req.headers["x-twilio-signature"]',
           'req.headers["x-telegram-bot-api-secret-token"]',
           'token',
@@ -62,3 +70,18 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 export type { Logger };
+
+/**
+ * A logger for node-cron in our JSON format (node-cron's own writes coloured text to the
+ * console, which breaks a JSON log).
+ */
+export function cronLogger(log: Logger) {
+  const child = log.child({ component: 'node-cron' });
+  const write =
+    (level: 'info' | 'warn' | 'error' | 'debug') =>
+    (message: unknown, err?: unknown): void => {
+      if (message instanceof Error) child[level]({ err: message }, message.message);
+      else child[level](err instanceof Error ? { err } : {}, String(message));
+    };
+  return { info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') };
+}

@@ -4,11 +4,9 @@ import { NotImplemented } from '../domain/errors';
 import { backupName } from '../store/backup';
 import { z } from 'zod';
 import { MINERALS, UNITS } from '../domain/minerals';
-import { randomBytes } from 'node:crypto';
-import { STAFF_ROLES } from '../models';
 import { Store } from '../store/types';
 import { audit } from './audit';
-import { hashToken, requireRole } from './auth';
+import { requireRole } from './auth';
 import { parseBody } from './validation';
 
 const referenceBody = z.object({
@@ -21,11 +19,6 @@ const referenceBody = z.object({
   unit: z.enum(UNITS),
   region: z.string().trim().min(1).max(60).optional(),
   source: z.string().trim().max(120).optional(),
-});
-
-const credentialBody = z.object({
-  name: z.string().trim().min(1).max(80),
-  role: z.enum(STAFF_ROLES),
 });
 
 /** The staff REST API under `/api/v1`. */
@@ -77,17 +70,5 @@ export function adminRouter(store: Store, backupDir?: string): Router {
     }
   });
 
-  /** Admins create staff and viewer tokens; the token is shown once and stored hashed. */
-  r.post('/credentials', requireRole(store, 'admin'), async (req, res, next) => {
-    try {
-      const body = parseBody(credentialBody, req.body);
-      const token = randomBytes(24).toString('base64url');
-      const cred = await store.collection('credentials').insertOne({ ...body, tokenHash: hashToken(token) });
-      await audit(store, req.staff!, 'credential.create', cred._id, body);
-      res.status(201).json({ id: cred._id, name: cred.name, role: cred.role, token });
-    } catch (err) {
-      next(err);
-    }
-  });
   return r;
 }

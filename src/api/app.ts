@@ -16,6 +16,7 @@ import { adminRouter } from './admin';
 import { hashToken, limitApiCalls } from './auth';
 import { dashboardRouter } from './dashboard';
 import { auditRouter } from './audit';
+import { credentialsRouter } from './credentials';
 import { broadcastsRouter } from './broadcasts';
 import { pollsRouter } from './polls';
 import { reportsRouter } from './reports';
@@ -178,6 +179,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/surveys', surveysRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/audit', auditRouter(deps.store));
+  app.use('/api/v1/credentials', credentialsRouter(deps.store));
   app.use('/api/v1/stats', statsRouter(deps.store));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store, deps.backupDir));

@@ -5,11 +5,11 @@ import {
   FanoutSettings,
   broadcastCounts,
   cancelBroadcast,
-  finishBroadcast,
   listBroadcasts,
   previewBroadcast,
   replayed as replayedBroadcast,
   startTime,
+  stateOf,
   storeBroadcast,
 } from '../campaigns/broadcasts';
 import { Broadcast } from '../models';
@@ -44,10 +44,11 @@ export async function previewFromBody(store: Store, settings: FanoutSettings, ra
 
 /** A broadcast as the API and the dashboard show it. */
 export async function broadcastView(store: Store, b: Broadcast) {
+  const counts = await broadcastCounts(store, b._id);
   return {
     id: b._id,
-    kind: b.surveyId ? 'survey' : b.poll ? 'poll' : 'broadcast',
-    state: await finishBroadcast(store, b),
+    kind: b.surveyId ? ('survey' as const) : b.poll ? ('poll' as const) : ('broadcast' as const),
+    state: stateOf(b, counts),
     priority: b.priority,
     text: b.text,
     audience: b.audience,
@@ -58,7 +59,7 @@ export async function broadcastView(store: Store, b: Broadcast) {
     recipients: b.recipients ?? 0,
     excluded: b.excluded,
     fannedOut: !!b.fannedOutAt,
-    counts: await broadcastCounts(store, b._id),
+    counts,
   };
 }
 

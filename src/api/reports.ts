@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../domain/errors';
-import { ISSUE_CATEGORIES, INCIDENT_TYPES } from '../domain/reports';
+import { ISSUE_CATEGORIES, INCIDENT_TYPES, parseReference } from '../domain/reports';
 import { pseudonym } from '../domain/privacy';
 import { REPORT_KINDS, REPORT_STATES, Report } from '../models';
 import { TriageSettings, reachability, triageReport } from '../reports/triage';
@@ -87,6 +87,15 @@ export function reportView(r: Report, secret: string, detail = false) {
   };
 }
 
+/** A report by its reference (`P-4K7Q2`, any case, spaces ignored) or its id. */
+export async function findReport(store: Store, idOrReference: string): Promise<Report | null> {
+  const ref = /^[PRC]\s*-?\s*[0-9A-Z]{5}$/i.test(idOrReference.trim())
+    ? parseReference(idOrReference)
+    : undefined;
+  const reports = store.collection('reports');
+  return (ref ? await reports.findOne({ reference: ref }) : null) ?? reports.findOne({ _id: idOrReference });
+}
+
 /**
  * Reports for a list: urgent reports nobody has seen first, then newest first.
  * With `offset` for pages; `before` still works for callers that page by time.
@@ -103,7 +112,8 @@ const triageBody = z
     assignee: z.string().trim().max(80).nullable().optional(),
     note: z.string().trim().min(1).max(1000).optional(),
     notify: z.boolean().optional(),
-    reply: z.string().trim().min(1).max(160).optional(),
+    // the real limit is one SMS segment with the reference, checked when sending
+    reply: z.string().trim().min(1).max(480).optional(),
   })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
@@ -112,7 +122,9 @@ const triageBody = z
 export async function applyTriage(store: Store, s: TriageSettings, staff: Staff, id: string, body: unknown) {
   const change = parseBody(triageBody, body);
   const result = await triageReport(store, s, staff.name, id, change);
-  await audit(store, staff, 'report.triage', id, {
+  // the audit names the report as people do, by its reference
+  await audit(store, staff, 'report.triage', result.report.reference, {
+    id,
     state: change.state,
     assignee: change.assignee,
     note: change.note ? true : undefined,
@@ -208,16 +220,24 @@ export async function exportReports(
   try {
     const format = req.path.endsWith('.csv') ? 'csv' : 'json';
     const clean = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-    const q = parseBody(reportFilters, clean);
+    const { bom, ...q } = parseBody(exportQuery, clean);
+    checkRange(q);
     await audit(store, staff, 'reports.export', format, { ...q });
-    await streamExport(store, secret, format, reportFilter(q), req, res);
+    await streamExport(store, secret, format, reportFilter(q), req, res, bom !== 'false');
   } catch (err) {
     if (res.headersSent) res.destroy(err as Error);
     else next(err);
   }
 }
 
-/** Streams reports as CSV or JSON, a chunk at a time, waiting when the client is slower than the store. */
+/** The export's query: the list's filters, and `bom=false` for tools that do not want the byte-order mark. */
+const exportQuery = queryObject({ ...reportFilterShape, bom: z.enum(['true', 'false']).optional() });
+
+/**
+ * Streams reports as CSV or JSON, a chunk at a time, waiting when the client is slower
+ * than the store. CSV starts with a UTF-8 byte-order mark unless asked not to: without it,
+ * Excel on Windows reads the file as the local code page and garbles Rondônia, Potosí, près.
+ */
 async function streamExport(
   store: Store,
   secret: string,
@@ -225,6 +245,7 @@ async function streamExport(
   filter: Filter,
   req: Request,
   res: Response,
+  bom = true,
 ): Promise<number> {
   const stamp = new Date().toISOString().slice(0, 10);
   res.status(200);
@@ -235,7 +256,7 @@ async function streamExport(
   });
   let closed = false;
   req.on('close', () => (closed = true));
-  let chunk = format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\r\n` : '[';
+  let chunk = format === 'csv' ? `${bom ? '\uFEFF' : ''}${EXPORT_COLUMNS.join(',')}\r\n` : '[';
   let n = 0;
   const flush = async () => {
     if (!res.write(chunk))
@@ -286,7 +307,7 @@ export function reportsRouter(
 
   r.get('/reports/:id', requireRole(store, 'viewer'), async (req, res, next) => {
     try {
-      const report = await store.collection('reports').findOne({ _id: String(req.params.id) });
+      const report = await findReport(store, String(req.params.id));
       if (!report) throw new NotFound('no such report');
       res.json({ ...reportView(report, pseudonymSecret, true), reach: await reachability(store, report) });
     } catch (err) {

@@ -333,6 +333,14 @@ export async function runDueBroadcasts(
   return n;
 }
 
+/**
+ * A broadcast's state as people should see it, without writing: a fanned-out broadcast with
+ * nothing waiting is done even before the scheduler has marked it so.
+ */
+export function stateOf(b: Broadcast, counts: { queued: number }): Broadcast['state'] {
+  return b.state === 'sending' && b.fannedOutAt && counts.queued === 0 ? 'done' : b.state;
+}
+
 /** Marks a sending broadcast done once it is fanned out and nothing of it is waiting; returns its state. */
 export async function finishBroadcast(store: Store, b: Broadcast): Promise<Broadcast['state']> {
   if (b.state !== 'sending' || !b.fannedOutAt) return b.state;

@@ -19,7 +19,8 @@ export function smsCost(text: string): SmsCost {
 
 // Characters outside GSM-7 that people write in fr/sw/es/pt, and their nearest GSM-7 neighbour.
 // GSM-7 itself has é è ù ì ò Ç É Ñ ñ Ü ü Ö ö Ä ä à ¿ ¡, so those stay.
-const FOLD: Record<string, string> = {
+/** Characters outside GSM-7 and the GSM-7 text each folds to (the dashboard's counter folds the same way). */
+export const GSM_FOLDS: Readonly<Record<string, string>> = {
   á: 'a',
   â: 'a',
   ã: 'a',
@@ -77,6 +78,6 @@ const FOLD: Record<string, string> = {
  */
 export function foldToGsm(text: string): string {
   let out = '';
-  for (const ch of text) out += FOLD[ch] ?? ch;
+  for (const ch of text) out += GSM_FOLDS[ch] ?? ch;
   return out;
 }

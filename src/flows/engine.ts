@@ -405,6 +405,9 @@ export class FlowEngine {
       startedAt: turn.now,
     };
     if (flow.sensitive) turn.sensitive = true;
+    // a first registration after a QR /start: the site is known, it is not asked
+    if (flowId === 'registration' && turn.contact.registration !== 'complete' && turn.contact.site)
+      turn.session.answers.site ??= turn.contact.site;
     if (flowId === 'registration' && turn.contact.registration === 'none') {
       await this.deps.store
         .collection('contacts')

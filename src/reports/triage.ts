@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequest, NotFound } from '../domain/errors';
 import { Language } from '../domain/language';
-import { smsCost } from '../domain/sms';
+import { renderSms } from '../i18n/render';
 import { Translator } from '../i18n';
 import { PRIORITY, Report, ReportState } from '../models';
 import { enqueue } from '../store/repos';
@@ -41,14 +41,17 @@ export async function reachability(store: Store, r: Report): Promise<Reachabilit
   return c.addresses.length ? 'reachable' : 'no_address';
 }
 
-/** The text of a free-text answer, refused unless it fits one SMS segment. */
-export function replyText(r: Pick<Report, 'reference'>, reply: string): string {
+/**
+ * The text of a free-text answer, refused unless it fits one SMS segment as it will be
+ * sent: folded to GSM-7 when the deployment folds (as broadcasts are), then counted.
+ */
+export function replyText(r: Pick<Report, 'reference'>, reply: string, foldGsm: boolean): string {
   const text = `${r.reference}: ${reply.trim()}`;
-  const cost = smsCost(text);
-  if (cost.segments > 1)
-    throw new BadRequest(
-      `reply: takes ${cost.segments} SMS segments (${cost.encoding}); keep it to one (${cost.encoding === 'GSM-7' ? 160 : 70} characters with the reference)`,
-    );
+  const sms = renderSms({ text }, foldGsm);
+  if (sms.segments > 1) {
+    const message = `takes ${sms.segments} SMS segments (${sms.encoding}); keep it to one (${sms.encoding === 'GSM-7' ? 160 : 70} characters with the reference)`;
+    throw new BadRequest(`reply: ${message}`, [{ field: 'reply', message }]);
+  }
   return text;
 }
 
@@ -78,9 +81,10 @@ export async function triageReport(
       unknown_contact: 'the reporter is no longer known (forgotten on request)',
       no_address: 'the reporter has no address to send to',
     };
-    throw new BadRequest(why[reach as Exclude<Reachability, 'reachable'>], { reach });
+    const message = why[reach as Exclude<Reachability, 'reachable'>];
+    throw new BadRequest(message, [{ field: change.reply ? 'reply' : 'notify', message, reach }]);
   }
-  const reply = change.reply ? replyText(before, change.reply) : undefined;
+  const reply = change.reply ? replyText(before, change.reply, s.smsFoldGsm) : undefined;
 
   const $set: Record<string, unknown> = { updatedAt: now };
   const $unset: Record<string, ''> = {};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cron, { ScheduledTask } from 'node-cron';
-import { Logger } from '../log';
+import { Logger, cronLogger } from '../log';
 import { Store } from '../store/types';
 import { acquireLease, releaseLease } from './lease';
 
@@ -37,7 +37,12 @@ export class Scheduler {
 
   start(): void {
     for (const job of this.jobs) {
-      this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name }));
+      this.tasks.push(
+        cron.schedule(job.cron, () => void this.runNow(job.name), {
+          name: job.name,
+          logger: cronLogger(this.log),
+        }),
+      );
       if (job.runAtStart) void this.runNow(job.name);
       if (job.catchUpAfterMs) void this.catchUp(job);
     }

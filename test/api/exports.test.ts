@@ -1,3 +1,4 @@
+import { newReference } from '../../src/domain/ids';
 import { TestService, TEST_ADMIN_TOKEN, api, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
@@ -131,5 +132,30 @@ describe('report exports: pseudonyms instead of people, streamed', () => {
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
     expect(chunks).toBeGreaterThan(20);
     expect((JSON.parse(text) as unknown[]).length).toBe(unique.length + 1);
+  });
+
+  test('a CSV export opens in Excel on Windows: a UTF-8 byte-order mark, accents intact; bom=false leaves it out', async () => {
+    await svc.service.store.collection('reports').insertOne({
+      kind: 'issue',
+      reference: newReference('issue'),
+      channel: 'sms',
+      category: 'land_conflict',
+      description: 'Conflit près de la concession, Rondônia et Potosí',
+      region: 'Rondônia',
+    });
+    const bytes = async (path: string) =>
+      Buffer.from(
+        await (
+          await fetch(svc.url + path, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
+        ).arrayBuffer(),
+      );
+    const withBom = await bytes('/api/v1/exports/reports.csv?kind=issue');
+    expect([...withBom.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(withBom);
+    expect(text.startsWith('\uFEFFreference,kind,')).toBe(true);
+    expect(text).toContain('Conflit près de la concession, Rondônia et Potosí');
+    const plain = await bytes('/api/v1/exports/reports.csv?kind=issue&bom=false');
+    expect(plain.subarray(0, 9).toString()).toBe('reference');
+    expect((await download(svc, '/api/v1/exports/reports.csv?excel=1')).res.status).toBe(400);
   });
 });

@@ -108,11 +108,11 @@ describe('the dashboard in headless Chromium', () => {
     await page.click('nav a[href="/dashboard/broadcasts"]');
     const plain = `Prix de l'or cette semaine a Kamituga : 250000 CDF le gramme. Vendez au comptoir agree.`;
     await page.fill('#text-fr', plain);
-    const segments = '#preview tr[data-lang="fr"] td.segments';
+    const segments = '#preview-segments tr[data-lang="fr"] td.segments';
     await textIs(page, segments, '1');
     expect(await page.textContent('#preview-summary')).toMatch(/Recipients: \d+/);
     // what the French recipients cost, in the programme's currency
-    expect(await page.textContent('#preview tr[data-lang="fr"] td:nth-child(6)')).toMatch(
+    expect(await page.textContent('#preview-segments tr[data-lang="fr"] td:nth-child(6)')).toMatch(
       /^\d+(\.\d+)? USD$/,
     );
     await page.focus('#text-fr');
@@ -121,14 +121,16 @@ describe('the dashboard in headless Chromium', () => {
     await textIs(page, segments, '1');
     await page.keyboard.type('\u0254\u0301');
     await textIs(page, segments, '2');
-    expect(await page.textContent('#preview tr[data-lang="fr"] td:nth-child(3)')).toBe('UCS-2');
+    expect(await page.textContent('#preview-segments tr[data-lang="fr"] td:nth-child(3)')).toBe('UCS-2');
     await page.fill('#text-fr', `${plain} Mbote`);
     await textIs(page, segments, '1');
     await Promise.all([
-      page.waitForURL(/\/dashboard\/broadcasts\?ok=broadcast/),
+      page.waitForURL(/\/dashboard\/broadcasts\/[\w-]+\?ok=broadcast/),
       page.click('#compose button[type=submit]'),
     ]);
     expect(await page.textContent('.flash')).toBe('Broadcast created.');
+    // after creating, the broadcast's own page: how many people it reaches
+    expect(await page.textContent('#broadcast-recipients')).toMatch(/\d+ people/);
     const [b] = await svc.service.store.collection('broadcasts').find({});
     expect(b).toMatchObject({
       createdBy: 'Amani',

@@ -15,12 +15,13 @@ describe('delivery statistics per broadcast and channel', () => {
     for (let i = 0; i < 2; i++) await svc.say(`71000000${i}`, 'HELP', 'telegram');
     await svc.say('+243990000139', 'STOP');
     const text = { en: 'Gold price this week: 250000 CDF per gram. Sell at the approved counter.' };
-    const created = await api(svc, 'POST', '/api/v1/broadcasts', { text });
+    // DRC numbers read French: the English text goes to them as the fallback, asked for
+    const created = await api(svc, 'POST', '/api/v1/broadcasts', { text, untranslated: 'fallback' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await waitUntil(async () => (await api(svc, 'GET', `/api/v1/broadcasts/${id}`)).body.state === 'done');
     const b = await api(svc, 'GET', `/api/v1/broadcasts/${id}`);
-    expect(b.body.excluded).toEqual({ optedOut: 1, noChannel: 0 });
+    expect(b.body.excluded).toEqual({ optedOut: 1, noChannel: 0, untranslated: 0 });
     expect(b.body.byChannel).toEqual([
       { channel: 'sms', transport: 'simulator', status: 'delivered', messages: 3, segments: 3 },
       { channel: 'telegram', transport: 'simulator', status: 'delivered', messages: 2, segments: 2 },

@@ -104,26 +104,24 @@ export function bandChart(points: BandPoint[], o: { title: string; lang: string;
   </svg>`;
 }
 
-/** Horizontal bars with labels and values: poll options, counts by group. */
+/**
+ * Horizontal bars with labels and values (poll options, counts by group) as HTML: a
+ * `<meter>` per row, so labels keep the page's font size on a phone instead of shrinking
+ * with a scaled drawing, and no inline style is needed under the CSP.
+ */
 export function barChart(rows: { label: string; value: number; note?: string }[], title: string): Html {
   if (!rows.length) return html``;
-  const rowH = 26;
-  const labelW = 220;
-  const h = rows.length * rowH + 8;
   const max = Math.max(...rows.map((r) => r.value), 1);
-  return html`<svg class="chart bars" viewBox="0 0 ${W} ${h}" role="img" aria-label="${title}">
-    <title>${title}</title>
-    ${rows.map((r, i) => {
-      const w = (r.value / max) * (W - labelW - 90);
-      const yy = 4 + i * rowH;
-      return html`<text class="axis" x="${labelW - 8}" y="${yy + 17}" text-anchor="end"
-          >${r.label.length > 32 ? `${r.label.slice(0, 31)}…` : r.label}</text
-        ><rect class="bar" x="${labelW}" y="${yy + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" /><text
-          class="value"
-          x="${(labelW + w + 6).toFixed(1)}"
-          y="${yy + 17}"
-          >${r.value}${r.note ? ` (${r.note})` : ''}</text
-        >`;
-    })}
-  </svg>`;
+  return html`<table class="bars" aria-label="${title}">
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <th scope="row">${r.label}</th>
+            <td class="bar"><meter min="0" max="${max}" value="${r.value}">${r.value}</meter></td>
+            <td class="value">${r.value}${r.note ? ` (${r.note})` : ''}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }

@@ -62,7 +62,7 @@ export async function closeSession(store: Store, req: Request, res: Response): P
 
 /**
  * Loads the session of the cookie into `req.dash`. A session whose credential was
- * removed, or that has expired, is no session.
+ * removed or revoked, or that has expired, is no session.
  */
 export function loadSession(store: Store) {
   return async (req: Request, _res: Response, next: NextFunction) => {
@@ -72,7 +72,7 @@ export function loadSession(store: Store) {
         const s = await store.collection('dashboardSessions').findOne({ idHash: hashToken(id) });
         if (s && s.expiresAt.getTime() > Date.now()) {
           const cred = await store.collection('credentials').findOne({ _id: s.credentialId });
-          if (cred) req.dash = { ...s, role: cred.role, name: cred.name };
+          if (cred && !cred.revokedAt) req.dash = { ...s, role: cred.role, name: cred.name };
         }
       }
       next();

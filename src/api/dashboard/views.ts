@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { DashboardSession } from '../../models';
+import { DashboardSession, Report } from '../../models';
 import { Html, html } from './html';
 
 /** Where the dashboard's CSS and JS live, from `src/` and from `dist/` alike. */
@@ -31,13 +31,14 @@ export function can(ctx: PageContext, role: 'staff' | 'admin'): boolean {
   return role === 'staff' ? r === 'staff' || r === 'admin' : r === 'admin';
 }
 
-const NAV: [string, string, 'viewer' | 'staff'][] = [
+const NAV: [string, string, 'viewer' | 'staff' | 'admin'][] = [
   ['/dashboard', 'nav.overview', 'viewer'],
   ['/dashboard/prices', 'nav.prices', 'viewer'],
   ['/dashboard/reports', 'nav.reports', 'viewer'],
   ['/dashboard/polls', 'nav.polls', 'viewer'],
   ['/dashboard/broadcasts', 'nav.broadcasts', 'viewer'],
   ['/dashboard/contacts', 'nav.contacts', 'viewer'],
+  ['/dashboard/access', 'nav.access', 'admin'],
 ];
 
 /** The hidden CSRF field every form carries. */
@@ -68,7 +69,7 @@ export function layout(ctx: PageContext, title: string, body: Html, flash?: stri
           ${
             ctx.dash
               ? html`<nav aria-label="${t('nav.label')}">
-                    ${NAV.map(
+                    ${NAV.filter(([, , role]) => role === 'viewer' || can(ctx, role)).map(
                       ([href, key]) =>
                         html`<a href="${href}" ${current(href) ? html` aria-current="page"` : ''}
                           >${t(key)}</a
@@ -129,10 +130,13 @@ export function select(
   </select>`;
 }
 
-/** A table from headers and rows of cells. */
+/**
+ * A table from headers and rows of cells. Each cell carries its column's name, so on a
+ * phone the rows become cards (label: value) instead of a table scrolled sideways.
+ */
 export function table(headers: string[], rows: (Html | string | number)[][], cls = ''): Html {
   return html`<div class="scroll">
-    <table class="${cls}">
+    <table class="${cls} cards">
       <thead>
         <tr>
           ${headers.map((h) => html`<th scope="col">${h}</th>`)}
@@ -142,10 +146,19 @@ export function table(headers: string[], rows: (Html | string | number)[][], cls
         ${rows.map(
           (r) =>
             html`<tr>
-              ${r.map((c) => html`<td>${c}</td>`)}
+              ${r.map((c, i) => html`<td data-label="${headers[i] ?? ''}">${c}</td>`)}
             </tr>`,
         )}
       </tbody>
     </table>
   </div>`;
+}
+
+/** One line saying what a report is about: mineral and price, issue, or incident and casualties. */
+export function describeReport(ctx: PageContext, r: Report): string {
+  if (r.kind === 'price')
+    return `${ctx.t(`minerals.${r.mineral}`)} ${num(ctx, r.amount, 2)} ${r.currency}/${r.unit}`;
+  if (r.kind === 'issue')
+    return `${ctx.t(`issues.${r.category}`)}${r.description ? ` — ${r.description}` : ''}`;
+  return `${ctx.t(`incidents.${r.incidentType ?? 'other'}`)} · ${ctx.t('reports.injuredCount', { count: r.injured ?? 0 })}, ${ctx.t('reports.deadCount', { count: r.dead ?? 0 })}`;
 }

@@ -48,7 +48,8 @@ export const registrationFlow = defineFlow({
       save: 'role',
       skippable: true,
     },
-    { id: 'site', type: 'ask', input: 'text', save: 'site', skippable: true },
+    // a site already known from the QR code the chat was opened with is not asked again
+    { id: 'site', type: 'ask', input: 'text', save: 'site', skippable: true, skipIfAnswered: true },
     { id: 'region', type: 'ask', input: 'text', save: 'region', skippable: true },
     {
       id: 'minerals',

@@ -225,10 +225,19 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
     });
   });
 
-  test('/start with a payload pre-fills the site of the mine the QR code was printed for', async () => {
-    await post(fixture('telegram-update-start-payload.json'));
+  test('/start with a payload pre-fills the site of the mine the QR code was printed for, and it is not asked', async () => {
+    const start = fixture('telegram-update-start-payload.json') as { message: { from: { id: number } } };
+    await post(start);
     const contact = await store().collection('contacts').findOne({ 'addresses.key': 'telegram:5123456790' });
     expect(contact!.site).toBe('KAM042');
+    await post(tap('c:welcome:language:en', start.message.from.id));
+    await post(tap('c:registration:role:miner', start.message.from.id));
+    await bot.waitFor('sendMessage', 3);
+    // after the role, the region: the site came from the QR code
+    expect(sent()[2].text).toMatch(/region/i);
+    await settle();
+    const session = await store().collection('sessions').findOne({ _id: contact!._id });
+    expect(session).toMatchObject({ stepId: 'region', answers: { site: 'KAM042', role: 'miner' } });
   });
 
   test('a redelivered update_id changes nothing', async () => {

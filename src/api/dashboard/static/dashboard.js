@@ -70,8 +70,25 @@
         ' · ' +
         L.lExcluded +
         ': ' +
-        (p.excluded.optedOut + p.excluded.noChannel);
+        (p.excluded.optedOut + p.excluded.noChannel + (p.excluded.untranslated || 0));
       out.appendChild(summary);
+      // who reads each language, and what they get: their own text, a fallback, or nothing
+      if (p.languages && p.languages.length) {
+        out.appendChild(el('h3', L.lPlan));
+        var plan = tableOf(
+          [L.lLanguage, L.lPeople, L.lGets],
+          p.languages.map(function (x) {
+            var gets = !x.gets ? L.lNotsent : x.fallback ? L.lFallback.replace('{lang}', x.gets) : L.lOwn;
+            return [x.language, x.recipients, gets];
+          }),
+        );
+        plan.id = 'preview-plan';
+        p.languages.forEach(function (x, i) {
+          plan.tBodies[0].rows[i].dataset.lang = x.language;
+          plan.tBodies[0].rows[i].dataset.gets = x.gets || '';
+        });
+        out.appendChild(plan);
+      }
       var rows = langs.map(function (l) {
         var s = p.segments[l];
         var sms = (p.byChannel.sms && p.byChannel.sms[l]) || 0;
@@ -80,6 +97,7 @@
         return [l, s.segments, s.encoding, s.characters, sms + tg, cost + ' ' + p.estimatedCost.currency];
       });
       var t = tableOf([L.lLanguage, L.lSegments, L.lEncoding, L.lCharacters, L.lRecipients, L.lCost], rows);
+      t.id = 'preview-segments';
       langs.forEach(function (l, i) {
         t.tBodies[0].rows[i].dataset.lang = l;
         t.tBodies[0].rows[i].cells[1].className = 'segments';
@@ -128,8 +146,12 @@
     var GSM =
       '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
     var EXT = '^{}\\[~]|€\f';
+    // the same folding the server applies before sending (empty when the deployment does not fold)
+    var folds = reply.dataset.fold ? JSON.parse(reply.dataset.fold) : {};
     var count = function () {
-      var text = (reply.dataset.smsPrefix || '') + reply.value;
+      var text = '';
+      for (var c of (reply.dataset.smsPrefix || '') + reply.value)
+        text += folds[c] !== undefined ? folds[c] : c;
       var units = 0;
       var gsm = true;
       for (var ch of text) {

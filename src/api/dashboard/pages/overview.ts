@@ -1,0 +1,89 @@
+import { bucketStart } from '../../../stats/prices';
+import { deliveryStats, reportsByKind } from '../../../stats/reports';
+import { html } from '../html';
+import { day, num, table, when } from '../views';
+import { Mount, page } from '../page';
+
+const DAY = 86_400_000;
+
+/** The overview: this week's reports, urgent incidents on top, delivery at a glance. */
+export const mountOverview: Mount = (r, deps) => {
+  const { store } = deps;
+  r.get(
+    '/',
+    page(async (_req, ctx) => {
+      const { t } = ctx;
+      const now = new Date();
+      const week = bucketStart(now, 'week');
+      const [kinds, pinned, deliveries, queued, dead] = await Promise.all([
+        reportsByKind(store, week),
+        store.collection('reports').find({ pinned: true }, { sort: { createdAt: -1 }, limit: 20 }),
+        deliveryStats(store, { from: new Date(now.getTime() - DAY) }),
+        store.collection('outbound').countDocuments({ status: { $in: ['queued', 'sending'] } }),
+        store
+          .collection('outbound')
+          .countDocuments({ status: 'dead', createdAt: { $gte: new Date(now.getTime() - DAY) } }),
+      ]);
+      const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
+      // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)
+      const lines = [...new Set(deliveries.map((d) => `${d.channel}|${d.transport}`))];
+      const cell = (line: string, st: string) =>
+        deliveries.find((d) => `${d.channel}|${d.transport}` === line && d.status === st)?.messages ?? 0;
+      return {
+        title: t('overview.title'),
+        body: html`<section class="tiles" aria-label="${t('overview.thisWeek', { date: day(ctx, week) })}">
+            <h2>${t('overview.thisWeek', { date: day(ctx, week) })}</h2>
+            ${(['price', 'issue', 'incident'] as const).map(
+              (k) =>
+                html`<a
+                  class="tile"
+                  href="/dashboard/reports?kind=${k}&from=${week.toISOString().slice(0, 10)}"
+                  ><strong data-kind="${k}">${num(ctx, kinds[k])}</strong><span>${t(`kinds.${k}`)}</span></a
+                >`,
+            )}
+          </section>
+          <section>
+            <h2>${t('overview.urgent')}</h2>
+            ${
+              pinned.length
+                ? table(
+                    [
+                      t('reports.reference'),
+                      t('reports.what'),
+                      t('reports.injured'),
+                      t('reports.dead'),
+                      t('reports.where'),
+                      t('reports.when'),
+                    ],
+                    pinned.map((p) => [
+                      html`<a href="/dashboard/reports/${p._id}">${p.reference}</a>`,
+                      t(`incidents.${p.incidentType ?? 'other'}`),
+                      num(ctx, p.injured),
+                      num(ctx, p.dead),
+                      [p.place, p.region].filter(Boolean).join(', '),
+                      when(ctx, p.createdAt),
+                    ]),
+                    'urgent',
+                  )
+                : html`<p class="muted">${t('overview.noUrgent')}</p>`
+            }
+          </section>
+          <section>
+            <h2>${t('overview.delivery')}</h2>
+            <p>${t('overview.queue', { queued: num(ctx, queued), dead: num(ctx, dead) })}</p>
+            ${
+              lines.length
+                ? table(
+                    [t('overview.channel'), ...statuses.map((s) => t(`delivery.${s}`))],
+                    lines.map((line) => [
+                      `${t(`channels.${line.split('|')[0]}`)} · ${t(`transports.${line.split('|')[1]}`)}`,
+                      ...statuses.map((s) => num(ctx, cell(line, s))),
+                    ]),
+                  )
+                : html`<p class="muted">${t('overview.noMessages')}</p>`
+            }
+          </section>`,
+      };
+    }),
+  );
+};
