@@ -179,4 +179,33 @@ describe('dashboard: login, sessions, roles and security headers', () => {
       await fresh.stop();
     }
   });
+
+  test('the prices page for a region shows that region’s own currency, not the one most reported elsewhere', async () => {
+    // more Congolese reports than Tanzanian ones: CDF is the most reported overall
+    for (const [from, text] of [
+      ['+243990000193', 'PRIX OR 251000 FC G'],
+      ['+243990000194', 'PRIX OR 252000 FC G'],
+      ['+243990000195', 'PRIX OR 253000 FC G'],
+      ['+255712000191', 'BEI DHAHABU 150000 TSH G'],
+      ['+255712000192', 'BEI DHAHABU 155000 TSH G'],
+    ])
+      await svc.say(from, text);
+    await svc.service.store
+      .collection('contacts')
+      .updateMany(
+        { 'addresses.value': { $in: ['+255712000191', '+255712000192'] } },
+        { $set: { region: 'Geita' } },
+      );
+    // the earlier reports carried no region: count them again now that these contacts have one
+    await svc.service.store
+      .collection('reports')
+      .updateMany({ currency: 'TZS' }, { $set: { region: 'Geita' } });
+    await api(svc, 'POST', '/api/v1/stats/prices/rebuild');
+    const staff = await login(svc, staffToken);
+    const page = await staff.get('/dashboard/prices?mineral=gold&region=Geita');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('TZS');
+    expect(page.text).not.toMatch(/Gold, CDF/);
+    expect(page.text).not.toContain('No price reports');
+  });
 });
