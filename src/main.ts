@@ -74,6 +74,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     ttlSweepMs: options.ttlSweepMs,
   });
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
+  const upgraded = (opened as { upgraded?: { from: number; to: number; documents: number } }).upgraded;
+  if (upgraded) log.info(upgraded, 'embedded store upgraded in place to the current format');
   const spool = new Spool(path.join(config.dataDir, 'spool'), log);
   const translator = new Translator(config.defaultLanguage);
   const metrics = new Metrics(store, { processMetrics: true });

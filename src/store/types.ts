@@ -78,6 +78,14 @@ export interface Collection<T extends { _id: string }> {
 export interface Store {
   readonly engine: 'embedded' | 'mongo';
   collection<K extends CollectionName>(name: K): Collection<Documents[K]>;
+  /**
+   * One unit of work: everything `fn` writes through `tx` commits together or not at all
+   * (handling one inbound message is one unit). Embedded: the store is `fn`'s alone while it
+   * runs, in a savepoint, committed with others in a group. MongoDB: a transaction on a
+   * replica set; on a lone server, the writes as they come (each unit is idempotent and is
+   * replayed from the inbound log after a failure). Inside a unit, `tx.unit` is the same unit.
+   */
+  unit<R>(fn: (tx: Store) => Promise<R>): Promise<R>;
   /** A consistent online copy into one file (the embedded engine; MongoDB has mongodump). */
   backup?(file: string): Promise<{ file: string; bytes: number }>;
   /** Resolves when the store answers; rejects with `StoreUnavailable` otherwise. */

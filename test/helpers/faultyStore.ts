@@ -42,6 +42,8 @@ export function faultyStore(inner: Store, faults: Faults): Store {
   return {
     engine: inner.engine,
     collection: (name) => wrap(inner.collection(name)),
+    // the unit's writes go through the faults too
+    unit: (fn) => inner.unit((tx) => fn(faultyStore(tx, faults))),
     ping: async () => {
       if (faults.down) throw new StoreUnavailable('injected fault: the store cannot be reached');
       return inner.ping();

@@ -1,0 +1,380 @@
+import Database from 'better-sqlite3';
+import { Query } from 'mingo';
+import { Schema } from 'mongoose';
+import { DuplicateKey, InvalidDocument, StoreUnavailable } from '../../domain/errors';
+import { CollectionName } from '../../models';
+import { decodeDoc, encodeDoc } from '../codec';
+import { Filter, FindOptions, Sort, Update } from '../types';
+import { CompiledSchema, compileSchema } from './schema';
+import { TableInfo, pathExpr, translate, translateSort } from './sql';
+import { applyUpdate, compare, getPath, seedFromFilter } from './update';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Doc = { _id: string } & Record<string, any>;
+
+/** An index a schema declares, as SQLite keeps it. */
+export interface IndexPlan {
+  /** MongoDB's name (`addresses.key_1`), what `DuplicateKey` reports. */
+  mongoName: string;
+  /** SQLite's name. */
+  name: string;
+  unique: boolean;
+  /** DDL that creates it when missing. */
+  ddl: string;
+  /** A side table for a multikey path: its path, filled from the documents when first created. */
+  side?: { path: string; table: string };
+  ttl?: { path: string; seconds: number };
+}
+
+function sqlName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/**
+ * The indexes of a schema, as SQLite DDL: expression indexes on `json_extract` for scalar
+ * paths (unique ones enforced by SQLite; sparse ones partial), and a side table for an
+ * index on a path inside an array (`addresses.key`), since an expression index cannot see
+ * into arrays. TTL indexes are remembered for the sweep.
+ */
+export function planIndexes(name: CollectionName, schema: Schema, compiled: CompiledSchema): IndexPlan[] {
+  const table = `c_${name}`;
+  const plans: IndexPlan[] = [];
+  for (const [spec, opts] of schema.indexes() as [Record<string, 1 | -1>, Record<string, any>][]) {
+    const fields = Object.entries(spec);
+    const mongoName: string = opts.name ?? fields.map(([k, v]) => `${k}_${v}`).join('_');
+    const kinds = fields.map(([k]) => compiled.paths.get(k));
+    const ttl =
+      typeof opts.expireAfterSeconds === 'number'
+        ? { path: fields[0][0], seconds: opts.expireAfterSeconds as number }
+        : undefined;
+    if (kinds.some((k) => !k || k.kind === 'mixed' || k.kind === 'object')) continue;
+    const multikey = kinds.some((k) => k!.multikey);
+    if (multikey) {
+      if (fields.length > 1) continue; // compound multikey: not kept (no schema declares one)
+      const side = `m_${name}__${sqlName(mongoName)}`;
+      plans.push({
+        mongoName,
+        name: side,
+        unique: !!opts.unique,
+        side: { path: fields[0][0], table: side },
+        ddl: opts.unique
+          ? `CREATE TABLE IF NOT EXISTS "${side}" (value NOT NULL PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+             CREATE INDEX IF NOT EXISTS "${side}__id" ON "${side}" (id);`
+          : `CREATE TABLE IF NOT EXISTS "${side}" (value NOT NULL, id TEXT NOT NULL, PRIMARY KEY (value, id)) WITHOUT ROWID;
+             CREATE INDEX IF NOT EXISTS "${side}__id" ON "${side}" (id);`,
+      });
+      continue;
+    }
+    const idx = `${opts.unique ? 'ux' : 'ix'}_${name}__${sqlName(mongoName)}`;
+    const cols = fields.map(([k, dir], i) => `${pathExpr(k, kinds[i]!.kind)}${dir === -1 ? ' DESC' : ''}`);
+    // sparse: documents without the first field stay out (a query naming it implies the condition)
+    const where = opts.sparse || ttl ? ` WHERE ${pathExpr(fields[0][0], kinds[0]!.kind)} IS NOT NULL` : '';
+    plans.push({
+      mongoName,
+      name: idx,
+      unique: !!opts.unique,
+      ttl,
+      ddl: `CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${idx}" ON "${table}" (${cols.join(', ')})${where};`,
+    });
+  }
+  return plans;
+}
+
+/** The scalar values of a path in a document, following arrays (what a multikey index holds). */
+function valuesAt(doc: any, path: string): unknown[] {
+  let current: unknown[] = [doc];
+  for (const part of path.split('.')) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (Array.isArray(v)) {
+        for (const item of v) if (item && typeof item === 'object') next.push((item as any)[part]);
+      } else if (v && typeof v === 'object') next.push((v as any)[part]);
+    }
+    current = next;
+  }
+  const out = new Set<unknown>();
+  for (const v of current.flat()) {
+    if (v === undefined || v === null) continue;
+    out.add(v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? 1 : 0) : v);
+  }
+  return [...out];
+}
+
+/**
+ * One collection in SQLite: reads answered by SQL through the indexes (mingo checks only
+ * what SQL could not say exactly), writes validated by the compiled schema. Every method
+ * here is synchronous; the engine decides when writes run and commit.
+ */
+export class Table<T extends Doc = Doc> {
+  readonly info: TableInfo;
+  readonly compiled: CompiledSchema;
+  readonly plans: IndexPlan[];
+  private names = new Map<string, string>();
+  private stmts = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly name: CollectionName,
+    private db: Database.Database,
+    schema: Schema,
+  ) {
+    this.compiled = compileSchema(schema);
+    this.plans = planIndexes(name, schema, this.compiled);
+    const sideTables = new Map<string, string>();
+    for (const p of this.plans) {
+      this.names.set(p.name, p.mongoName);
+      if (p.side) sideTables.set(p.side.path, p.side.table);
+    }
+    this.info = { table: `c_${name}`, paths: this.compiled.paths, sideTables };
+  }
+
+  /** A statement prepared once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  /** Documents matching a filter, in order, skipped and limited. */
+  select(filter: Filter, options: FindOptions = {}): T[] {
+    return this.rows(filter, options).map((r) => r.doc);
+  }
+
+  /** Matching documents with the JSON text they were read from. */
+  private rows(filter: Filter, options: FindOptions = {}): { text: string; doc: T }[] {
+    const t = translate(this.info, filter);
+    const order = translateSort(this.info, options.sort);
+    const skip = options.skip ?? 0;
+    const limit = options.limit || Infinity;
+    const base = `SELECT doc FROM "${this.info.table}" WHERE ${t.where}`;
+    const read = (text: string) => ({ text, doc: decodeDoc(text) as T });
+    if (order !== null && t.exact) {
+      const page =
+        Number.isFinite(limit) || skip ? ` LIMIT ${Number.isFinite(limit) ? limit : -1} OFFSET ${skip}` : '';
+      return (
+        this.stmt(`${base} ${order}${page}`)
+          .pluck()
+          .all(...t.params) as string[]
+      ).map(read);
+    }
+    const query = t.exact ? undefined : new Query(filter);
+    if (order !== null) {
+      // in SQL's order, checked one by one, until the page is full
+      const out: { text: string; doc: T }[] = [];
+      let skipped = 0;
+      for (const text of this.stmt(`${base} ${order}`)
+        .pluck()
+        .iterate(...t.params)) {
+        const row = read(text as string);
+        if (query && !query.test(row.doc)) continue;
+        if (skipped++ < skip) continue;
+        out.push(row);
+        if (out.length >= limit) break;
+      }
+      return out;
+    }
+    let rows = (
+      this.stmt(base)
+        .pluck()
+        .all(...t.params) as string[]
+    ).map(read);
+    if (query) rows = rows.filter((r) => query.test(r.doc));
+    if (options.sort && Object.keys(options.sort).length) {
+      const sorted = sortDocs(
+        rows.map((r) => r.doc),
+        options.sort,
+      );
+      const byDoc = new Map(rows.map((r) => [r.doc, r]));
+      rows = sorted.map((d) => byDoc.get(d)!);
+    }
+    return rows.slice(skip, Number.isFinite(limit) ? skip + limit : undefined);
+  }
+
+  /** Runs a read-only SQL statement on this table's connection (aggregations SQL can do). */
+  query(sql: string, params: unknown[]): unknown[] {
+    return this.stmt(sql).all(...params);
+  }
+
+  count(filter: Filter): number {
+    const t = translate(this.info, filter);
+    if (t.exact)
+      return this.stmt(`SELECT count(*) FROM "${this.info.table}" WHERE ${t.where}`)
+        .pluck()
+        .get(...t.params) as number;
+    const query = new Query(filter);
+    let n = 0;
+    for (const row of this.stmt(`SELECT doc FROM "${this.info.table}" WHERE ${t.where}`)
+      .pluck()
+      .iterate(...t.params))
+      if (query.test(decodeDoc(row as string))) n++;
+    return n;
+  }
+
+  /**
+   * A page of documents for a stream, in rowid order (or a sort), after a position: reads
+   * never hold a statement open across awaits.
+   */
+  page(filter: Filter, after: number, size: number): { docs: T[]; last: number } {
+    const t = translate(this.info, filter);
+    const rows = this.stmt(
+      `SELECT rowid AS r, doc FROM "${this.info.table}" WHERE rowid > ? AND (${t.where}) ORDER BY rowid LIMIT ?`,
+    ).all(after, ...t.params, size) as { r: number; doc: string }[];
+    const query = t.exact ? undefined : new Query(filter);
+    const docs: T[] = [];
+    for (const row of rows) {
+      const doc = decodeDoc(row.doc) as T;
+      if (!query || query.test(doc)) docs.push(doc);
+    }
+    return { docs, last: rows.length ? rows[rows.length - 1].r : after };
+  }
+
+  // ---- writes (synchronous; run by the engine inside a savepoint) ---------------------
+
+  private prepare(raw: unknown): T {
+    const doc = this.compiled.prepare(raw as Record<string, unknown>) as T;
+    if (typeof doc._id !== 'string' || !doc._id)
+      throw new InvalidDocument(`${this.name}: _id must be a string`);
+    return doc;
+  }
+
+  /** Maps a constraint failure to `DuplicateKey` naming the MongoDB index. */
+  private duplicate(err: unknown): never {
+    const e = err as { code?: string; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
+      if (e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && e.message?.includes(`${this.info.table}.id`))
+        throw new DuplicateKey(this.name, '_id_');
+      const m = /index '([^']+)'|failed: ([A-Za-z0-9_]+)\./.exec(e.message ?? '');
+      const sqlite = m?.[1] ?? m?.[2];
+      throw new DuplicateKey(this.name, (sqlite && this.names.get(sqlite)) ?? sqlite ?? 'unknown');
+    }
+    if (err instanceof DuplicateKey || err instanceof InvalidDocument) throw err;
+    throw new StoreUnavailable(`embedded store write failed: ${(err as Error).message}`, { cause: err });
+  }
+
+  private sides(doc: T | undefined, id: string, before?: T): void {
+    for (const p of this.plans) {
+      if (!p.side) continue;
+      const now = doc ? valuesAt(doc, p.side.path) : [];
+      if (before) {
+        const then = valuesAt(before, p.side.path);
+        if (then.length === now.length && then.every((v, i) => v === now[i])) continue;
+        this.stmt(`DELETE FROM "${p.side.table}" WHERE id = ?`).run(id);
+      }
+      for (const v of now) this.stmt(`INSERT INTO "${p.side.table}" (value, id) VALUES (?, ?)`).run(v, id);
+    }
+  }
+
+  insert(raw: unknown): T {
+    const doc = this.prepare(raw);
+    try {
+      this.stmt(`INSERT INTO "${this.info.table}" (id, doc) VALUES (?, ?)`).run(doc._id, encodeDoc(doc));
+      this.sides(doc, doc._id);
+    } catch (err) {
+      this.duplicate(err);
+    }
+    return doc;
+  }
+
+  private replace(beforeText: string, before: T, after: T): boolean {
+    const text = encodeDoc(after);
+    if (text === beforeText) return false;
+    try {
+      this.stmt(`UPDATE "${this.info.table}" SET doc = ? WHERE id = ?`).run(text, after._id);
+      this.sides(after, after._id, before);
+    } catch (err) {
+      this.duplicate(err);
+    }
+    return true;
+  }
+
+  /** The heart of updates, upserts and claims: the first match (in `sort` order), changed and validated. */
+  writeOne(
+    filter: Filter,
+    update: Update,
+    options: { sort?: Sort; upsert?: boolean } = {},
+  ): { before?: T; after?: T; modified: boolean; upserted?: boolean } {
+    const [row] = this.rows(filter, { sort: options.sort, limit: 1 });
+    if (!row) {
+      if (!options.upsert) return { modified: false };
+      const after = this.insert(applyUpdate(seedFromFilter(filter), update, true));
+      return { after, modified: false, upserted: true };
+    }
+    // the update works on a fresh copy read from the same text: `before` stays as it was
+    const after = this.prepare(applyUpdate(decodeDoc(row.text), update, false));
+    if (after._id !== row.doc._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+    const modified = this.replace(row.text, row.doc, after);
+    return { before: row.doc, after: modified ? after : row.doc, modified };
+  }
+
+  updateMany(filter: Filter, update: Update): { matched: number; modified: number } {
+    const matches = this.rows(filter);
+    let modified = 0;
+    for (const row of matches) {
+      const after = this.prepare(applyUpdate(decodeDoc(row.text), update, false));
+      if (after._id !== row.doc._id) throw new InvalidDocument(`${this.name}: _id cannot change`);
+      if (this.replace(row.text, row.doc, after)) modified++;
+    }
+    return { matched: matches.length, modified };
+  }
+
+  delete(filter: Filter, one: boolean): number {
+    const matches = this.select(filter, one ? { limit: 1 } : {});
+    for (const d of matches) {
+      this.stmt(`DELETE FROM "${this.info.table}" WHERE id = ?`).run(d._id);
+      this.sides(undefined, d._id, d);
+    }
+    return matches.length;
+  }
+
+  /** Ids whose TTL date has passed. */
+  expired(now: Date): string[] {
+    const out: string[] = [];
+    for (const p of this.plans) {
+      if (!p.ttl) continue;
+      const cutoff = new Date(now.getTime() - p.ttl.seconds * 1000).toISOString();
+      out.push(
+        ...(this.stmt(`SELECT id FROM "${this.info.table}" WHERE ${pathExpr(p.ttl.path, 'date')} <= ?`)
+          .pluck()
+          .all(cutoff) as string[]),
+      );
+    }
+    return out;
+  }
+
+  /** Fills a side table from the documents already stored (a new multikey index, or an upgrade). */
+  fillSide(plan: IndexPlan): number {
+    let n = 0;
+    for (const row of this.db.prepare(`SELECT doc FROM "${this.info.table}"`).pluck().all() as string[]) {
+      const doc = decodeDoc(row) as T;
+      for (const v of valuesAt(doc, plan.side!.path))
+        this.stmt(`INSERT INTO "${plan.side!.table}" (value, id) VALUES (?, ?)`).run(v, doc._id);
+      n++;
+    }
+    return n;
+  }
+}
+
+/** Sorts documents by a MongoDB sort spec, keys read once (for sorts SQL cannot do). */
+function sortDocs<D>(docs: D[], sort: Sort | undefined): D[] {
+  if (!sort || !Object.keys(sort).length) return docs;
+  const spec = Object.entries(sort);
+  const rows = docs.map((d) => ({
+    d,
+    k: spec.map(([field]) => {
+      const v = getPath(d, field);
+      return Array.isArray(v) ? v[0] : v;
+    }),
+  }));
+  rows.sort((a, b) => {
+    for (let i = 0; i < spec.length; i++) {
+      const c = compare(a.k[i], b.k[i]);
+      if (c) return c * spec[i][1];
+    }
+    return 0;
+  });
+  return rows.map((r) => r.d);
+}
