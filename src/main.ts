@@ -158,7 +158,13 @@ export async function createService(config: Config, options: ServiceOptions = {}
   const scheduler = new Scheduler(
     store,
     [
-      { name: 'inbound-retry', cron: '* * * * *', run: () => inbox.retryPending(), runAtStart: true },
+      {
+        name: 'inbound-retry',
+        cron: '* * * * *',
+        run: () => inbox.retryPending(),
+        // on the embedded engine, start-up resumes everything at once (see start)
+        runAtStart: store.engine === 'mongo',
+      },
       {
         name: 'broadcasts',
         cron: '* * * * *',
@@ -246,6 +252,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
       if (store.engine === 'embedded') {
         const orphans = await outbox.recoverOrphans();
         if (orphans) log.warn({ orphans }, 'messages claimed by a previous run were put back in the queue');
+        // one process owns the folder: what a previous run left waiting is handled now, in order
+        void inbox
+          .resume()
+          .then((n) => n && log.info({ messages: n }, 'inbound messages left by a previous run handled'))
+          .catch((err) => log.error({ err }, 'resuming waiting inbound messages failed'));
       }
       outbox.start();
       scheduler.start();
@@ -300,6 +311,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       clearInterval(spoolTimer);
       await poller?.stop();
       await spool.settle();
+      await inbox.settle();
       await outbox.stop();
       await scheduler.stop();
       await store.close();

@@ -30,14 +30,10 @@ export function twilioRouter(
       const event = parseTwilioSms(settings, req);
       if (event.kind === 'message') {
         // Twilio does not retry: the message is logged, or spooled to disk, before the answer.
+        // handling goes on after the answer, from the log
         const outcome = await inbox.accept(event, spool, budgetMs);
         if (outcome === 'duplicate')
           log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
-        if (outcome === 'deferred')
-          log.warn(
-            { providerMessageId: event.providerMessageId },
-            'SMS logged, handling continues after the answer',
-          );
       }
       res.type('text/xml').send(EMPTY_TWIML);
     } catch (err) {
@@ -70,14 +66,14 @@ export function telegramUpdateHandler(inbox: Inbox, client: TelegramClient, log:
   return async (u: ParsedUpdate): Promise<void> => {
     const e = u.event;
     if (e.kind === 'message') {
-      const { duplicate, handled } = await inbox.receive(e);
-      if (duplicate) log.info({ updateId: u.updateId }, 'redelivered Telegram update ignored');
-      if (!handled) log.warn({ updateId: u.updateId }, 'Telegram update logged, handling deferred');
-      if (e.extra?.callbackId) {
-        await client
+      // logged durably, then answered; handling follows from the log
+      const outcome = await inbox.accept(e);
+      if (outcome === 'duplicate') log.info({ updateId: u.updateId }, 'redelivered Telegram update ignored');
+      // the tap is acknowledged (the button stops spinning) without waiting for the handling
+      if (e.extra?.callbackId && outcome === 'accepted')
+        void client
           .answerCallback(e.extra.callbackId)
           .catch((err) => log.warn({ err }, 'answerCallbackQuery failed'));
-      }
     } else if (e.kind === 'optout') {
       if (await inbox.optOut(e.channel, e.address)) log.info('a Telegram user blocked the bot: opted out');
     }

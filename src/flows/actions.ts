@@ -13,11 +13,15 @@ import { PRIORITY, Report } from '../models';
 import { insertReport } from '../store/repos';
 import { marketMessage } from './market';
 import type { FlowEngine, Turn } from './engine';
+import { Store } from '../store/types';
+import { quantile } from '../stats/quantiles';
 
 /** How far from the recent median a price must be to be asked about, and on how many reports. */
 const OUTLIER_FACTOR = 3;
 const OUTLIER_MIN_REPORTS = 5;
 const OUTLIER_WINDOW_DAYS = 90;
+/** The most recent reports the check reads: a median of a thousand is steady, and the read stays bounded. */
+const OUTLIER_READ_LIMIT = 1000;
 const DAY = 86_400_000;
 
 /**
@@ -27,10 +31,6 @@ const DAY = 86_400_000;
  */
 export class ReportActions {
   constructor(private engine: FlowEngine) {}
-
-  private get store() {
-    return this.engine.deps.store;
-  }
 
   /**
    * Answers a one-SMS report pre-fills. A complete report fills everything, including its
@@ -95,27 +95,28 @@ export class ReportActions {
   // ---- price -------------------------------------------------------------------------
 
   /** Median of recent prices for the same mineral, unit and currency (region first, if it has enough). */
+  /**
+   * Median of recent prices of the same mineral, unit and currency (the contact's region
+   * first, if it has enough): the latest `OUTLIER_READ_LIMIT` reports of the window, read
+   * through an index, so its cost does not grow with what the store has accumulated.
+   */
   private async recentMedian(
-    mineral: Mineral,
-    unit: Unit,
-    currency: string,
-    region: string | undefined,
-    since: Date,
-    minReports: number,
+    store: Store,
+    q: { mineral: Mineral; unit: Unit; currency: string; region?: string; country?: string; since: Date },
   ): Promise<{ median: number; n: number } | undefined> {
-    const base = { kind: 'price', mineral, unit, currency, createdAt: { $gte: since } };
-    for (const filter of region ? [{ ...base, region }, base] : [base]) {
-      const [g] = await this.store.collection('reports').aggregate<{ n: number; median: number }>([
-        { $match: filter },
-        {
-          $group: {
-            _id: null,
-            n: { $sum: 1 },
-            median: { $median: { input: '$amount', method: 'approximate' } },
-          },
-        },
-      ]);
-      if (g && g.n >= minReports) return { median: g.median, n: g.n };
+    const base = { kind: 'price', mineral: q.mineral, currency: q.currency, createdAt: { $gte: q.since } };
+    const scopes = q.region
+      ? [{ ...base, region: q.region, ...(q.country ? { country: q.country } : {}) }, base]
+      : [base];
+    for (const filter of scopes) {
+      const recent = await store
+        .collection('reports')
+        .find(filter, { sort: { createdAt: -1 }, limit: OUTLIER_READ_LIMIT });
+      const amounts = recent
+        .filter((r) => r.unit === q.unit && typeof r.amount === 'number')
+        .map((r) => r.amount!)
+        .sort((x, y) => x - y);
+      if (amounts.length >= OUTLIER_MIN_REPORTS) return { median: quantile(amounts, 0.5), n: amounts.length };
     }
     return undefined;
   }
@@ -125,14 +126,14 @@ export class ReportActions {
     const a = turn.session.answers;
     a.currency ??= this.engine.currencyOf(turn.contact);
     const since = new Date(turn.now.getTime() - OUTLIER_WINDOW_DAYS * DAY);
-    const recent = await this.recentMedian(
-      a.mineral as Mineral,
-      a.unit as Unit,
-      a.currency as string,
-      turn.contact.region,
+    const recent = await this.recentMedian(turn.store, {
+      mineral: a.mineral as Mineral,
+      unit: a.unit as Unit,
+      currency: a.currency as string,
+      region: turn.contact.region,
+      country: turn.contact.country,
       since,
-      OUTLIER_MIN_REPORTS,
-    );
+    });
     const amount = a.amount as number;
     const far =
       recent && (amount > recent.median * OUTLIER_FACTOR || amount < recent.median / OUTLIER_FACTOR);
@@ -144,7 +145,7 @@ export class ReportActions {
     const a = turn.session.answers;
     const c = turn.contact;
     a.currency ??= this.engine.currencyOf(c);
-    const report = await insertReport(this.store, {
+    const report = await insertReport(turn.store, {
       kind: 'price',
       contactId: c._id,
       sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
@@ -216,7 +217,7 @@ export class ReportActions {
 
   async storeIssue(turn: Turn): Promise<void> {
     const a = turn.session.answers;
-    const report = await insertReport(this.store, {
+    const report = await insertReport(turn.store, {
       kind: 'issue',
       ...this.reporter(turn),
       category: a.category as IssueCategory,
@@ -230,7 +231,7 @@ export class ReportActions {
     const injured = Number(a.injured ?? 0);
     const dead = Number(a.dead ?? 0);
     const urgent = injured + dead > 0;
-    const report = await insertReport(this.store, {
+    const report = await insertReport(turn.store, {
       kind: 'incident',
       ...this.reporter(turn),
       incidentType: a.incidentType as IncidentType,
@@ -278,14 +279,14 @@ export class ReportActions {
   }
 
   /** Erases what would tie an anonymous report to its sender, once the turn is saved. */
-  async forget(what: { inboundIds: string[]; reportId: string }): Promise<void> {
-    await this.store
+  async forget(store: Store, what: { inboundIds: string[]; reportId: string }): Promise<void> {
+    await store
       .collection('inbound')
       .updateMany(
         { _id: { $in: what.inboundIds } },
         { $set: { text: '', redacted: true }, $unset: { extra: '' } },
       );
-    await this.store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
+    await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
   }
 
   // ---- market information and status ------------------------------------------------------
@@ -298,7 +299,7 @@ export class ReportActions {
       .find(Boolean);
     const mineral = named ?? (turn.contact.minerals?.[0] as Mineral | undefined);
     if (!mineral) return this.engine.say(turn, 'market.which');
-    const { key, vars } = await marketMessage(this.store, {
+    const { key, vars } = await marketMessage(turn.store, {
       mineral,
       region: turn.contact.region,
       country: turn.contact.country,
@@ -314,7 +315,7 @@ export class ReportActions {
   async status(turn: Turn, rest: string): Promise<void> {
     const ref = parseReference(rest);
     if (!ref) return this.engine.say(turn, 'status.usage');
-    const report = await this.store.collection('reports').findOne({ reference: ref });
+    const report = await turn.store.collection('reports').findOne({ reference: ref });
     const visible = report && (report.anonymous || report.contactId === turn.contact._id);
     if (!visible) return this.engine.say(turn, 'status.notFound', { ref });
     this.engine.say(turn, `status.${report.state}`, { ref });

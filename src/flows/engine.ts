@@ -49,6 +49,8 @@ export interface SessionState {
 
 /** Everything one inbound message's handling works on; effects are keyed on `inbound._id`. */
 export interface Turn {
+  /** The store of this message's unit of work: every write of the turn goes through it. */
+  store: Store;
   inbound: InboundMessage;
   contact: Contact;
   created: boolean;
@@ -125,11 +127,18 @@ export class FlowEngine {
    * replies to the sender, when the line is over its global reply budget.
    */
   handle(inbound: InboundMessage, options: { silent?: boolean } = {}): Promise<HandleResult> {
-    return this.queue.run(`${inbound.channel}:${inbound.address}`, () => this.handleNow(inbound, options));
+    // one unit of work: the contact, session, reports, rollups, replies and the inbound
+    // message's state commit together, or not at all (and the message is handled again)
+    return this.queue.run(`${inbound.channel}:${inbound.address}`, () =>
+      this.deps.store.unit((tx) => this.handleNow(tx, inbound, options)),
+    );
   }
 
-  private async handleNow(inbound: InboundMessage, options: { silent?: boolean }): Promise<HandleResult> {
-    const { store } = this.deps;
+  private async handleNow(
+    store: Store,
+    inbound: InboundMessage,
+    options: { silent?: boolean },
+  ): Promise<HandleResult> {
     const now = this.clock();
     const country = inbound.channel === 'sms' ? parsePhone(inbound.address)?.country : undefined;
     const { contact, created } = await findOrCreateContact(
@@ -140,11 +149,12 @@ export class FlowEngine {
     const saved = await store.collection('sessions').findOne({ _id: contact._id });
     if (saved?.flowId) await this.loadFlow(saved.flowId);
     if (saved?.lastInboundId === inbound._id) {
-      await this.markHandled(inbound, now);
+      await this.markHandled(store, inbound, now);
       return { replies: [] };
     }
     const live = saved && saved.active && saved.expiresAt > now;
     const turn: Turn = {
+      store,
       inbound,
       contact,
       created,
@@ -189,8 +199,8 @@ export class FlowEngine {
       },
       { upsert: true },
     );
-    if (turn.anonymised) await this.reports.forget(turn.anonymised);
-    await this.markHandled(inbound, now);
+    if (turn.anonymised) await this.reports.forget(store, turn.anonymised);
+    await this.markHandled(store, inbound, now);
     return { replies: rendered };
   }
 
@@ -204,8 +214,8 @@ export class FlowEngine {
     return flow;
   }
 
-  private async markHandled(inbound: InboundMessage, now: Date): Promise<void> {
-    await this.deps.store
+  private async markHandled(store: Store, inbound: InboundMessage, now: Date): Promise<void> {
+    await store
       .collection('inbound')
       .updateOne(
         { _id: inbound._id },
@@ -358,7 +368,7 @@ export class FlowEngine {
   private async chatStart(turn: Turn, payload: string | undefined): Promise<void> {
     const site = payload && /^site_([A-Za-z0-9-]{1,40})$/.exec(payload)?.[1];
     if (site) {
-      await this.deps.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: { site } });
+      await turn.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: { site } });
       turn.contact.site = site;
     }
     if (turn.contact.optedOut) return this.optIn(turn);
@@ -409,7 +419,7 @@ export class FlowEngine {
     if (flowId === 'registration' && turn.contact.registration !== 'complete' && turn.contact.site)
       turn.session.answers.site ??= turn.contact.site;
     if (flowId === 'registration' && turn.contact.registration === 'none') {
-      await this.deps.store
+      await turn.store
         .collection('contacts')
         .updateOne({ _id: turn.contact._id }, { $set: { registration: 'started' } });
     }
@@ -550,7 +560,7 @@ export class FlowEngine {
 
   private async optOut(turn: Turn): Promise<void> {
     this.endSession(turn);
-    await this.deps.store
+    await turn.store
       .collection('contacts')
       .updateOne({ _id: turn.contact._id }, { $set: { optedOut: true, optedOutAt: turn.now } });
     turn.contact.optedOut = true;
@@ -558,7 +568,7 @@ export class FlowEngine {
   }
 
   private async optIn(turn: Turn): Promise<void> {
-    await this.deps.store
+    await turn.store
       .collection('contacts')
       .updateOne({ _id: turn.contact._id }, { $set: { optedOut: false }, $unset: { optedOutAt: '' } });
     turn.contact.optedOut = false;
@@ -567,7 +577,7 @@ export class FlowEngine {
 
   private async setLanguage(turn: Turn, lang: Language, source: 'explicit' | 'inferred'): Promise<void> {
     if (!isLanguage(lang)) return;
-    await this.deps.store
+    await turn.store
       .collection('contacts')
       .updateOne({ _id: turn.contact._id }, { $set: { language: lang, languageSource: source } });
     turn.contact.language = lang;
@@ -577,7 +587,7 @@ export class FlowEngine {
 
   /** `SUB PRICES` / `UNSUB PRICES`: the weekly price digest for one's minerals and region. */
   private async subscribe(turn: Turn, on: boolean): Promise<void> {
-    await this.deps.store
+    await turn.store
       .collection('contacts')
       .updateOne(
         { _id: turn.contact._id },
@@ -594,7 +604,7 @@ export class FlowEngine {
     const surveyId = turn.session.flowId!;
     const { _inbound, ...answers } = turn.session.answers;
     void _inbound;
-    await this.deps.store.collection('surveyResponses').updateOne(
+    await turn.store.collection('surveyResponses').updateOne(
       { _id: `${surveyId}:${turn.contact._id}` },
       {
         $set: {
@@ -616,7 +626,7 @@ export class FlowEngine {
     const set: Record<string, unknown> = { registration: 'complete' };
     for (const k of ['role', 'site', 'region'] as const) if (typeof a[k] === 'string') set[k] = a[k];
     if (Array.isArray(a.minerals)) set.minerals = a.minerals;
-    await this.deps.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: set });
+    await turn.store.collection('contacts').updateOne({ _id: turn.contact._id }, { $set: set });
     Object.assign(turn.contact, set);
   }
 
@@ -649,7 +659,7 @@ export class FlowEngine {
       createdAt: new Date(turn.now.getTime() + i),
       nextAttemptAt: turn.now,
     }));
-    await enqueue(this.deps.store, [...turn.extra, ...messages]);
+    await enqueue(turn.store, [...turn.extra, ...messages]);
     return rendered;
   }
 }

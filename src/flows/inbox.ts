@@ -1,15 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from '../bots/types';
+import { ChimbaError } from '../domain/errors';
 import { Logger } from '../log';
-import { InboundMessage } from '../models';
-import { Channel } from '../models';
+import { Channel, InboundMessage } from '../models';
+import { acquireLease, releaseLease } from '../schedulers/lease';
 import { addressKey, logInbound } from '../store/repos';
 import { Store } from '../store/types';
 import { Rendered } from '../i18n/render';
+import type { Metrics } from '../metrics';
 import { FlowEngine } from './engine';
 import { SlidingWindowLimiter } from './limiter';
 import { Spool } from './spool';
-import type { Metrics } from '../metrics';
-import { ChimbaError } from '../domain/errors';
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -22,12 +23,26 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long one instance holds a contact while it handles that person's messages (renewed per message). */
+const CONTACT_LEASE_MS = 30_000;
+/** The lease name of a contact's messages. */
+const leaseOf = (channel: Channel, address: string) => `inbox:${addressKey(channel, address)}`;
+
 /**
- * Where every channel's messages enter: logged first (so a redelivery is harmless and
- * nothing acknowledged is lost), then handed to the flow engine. A message whose
- * handling failed stays `received` and is tried again by `retryPending`.
+ * Where every channel's messages enter. A message is logged first, durably (so a
+ * redelivery is harmless and nothing acknowledged is lost), and the webhook is answered;
+ * handling follows from the log. One person's messages are handled one at a time, oldest
+ * first, by whichever instance holds that person's lease, so several instances on one
+ * MongoDB never interleave them. A message whose handling failed stays `received` and is
+ * tried again by `retryPending`.
  */
 export class Inbox {
+  /** This instance's name in leases. */
+  private owner = randomUUID();
+  /** Contacts whose messages this instance is handling now, and those to look at again after. */
+  private draining = new Map<string, Promise<void>>();
+  private again = new Set<string>();
+
   constructor(
     private store: Store,
     private engine: FlowEngine,
@@ -38,27 +53,27 @@ export class Inbox {
     /** All senders together over this many a minute: handled, not answered (pumping from many numbers). */
     private global = new SlidingWindowLimiter(Infinity, 60_000),
     private metrics?: Metrics,
+    private maxAttempts = 5,
   ) {}
 
   /**
-   * For webhooks whose provider will not retry (Twilio): logs the message, or spools it to
-   * disk when the store fails or does not answer within `budgetMs`, then processes it for
-   * what is left of the budget. Resolves within about `budgetMs` whatever the store does;
-   * work not finished by then goes on (from the log, or from the spool once the store is back).
+   * For webhooks: logs the message (or spools it to disk when the store fails or does not
+   * answer within `budgetMs`) and returns as soon as it is durable; handling goes on after.
    */
   async accept(
     msg: IncomingMessage,
-    spool: Spool,
-    budgetMs: number,
-  ): Promise<'handled' | 'duplicate' | 'deferred' | 'spooled'> {
-    const deadline = Date.now() + budgetMs;
-    const logging = this.log_(msg);
-    const logged = await within(logging, budgetMs).catch((err: unknown) => {
-      if (err instanceof ChimbaError && !err.retryable) throw err;
-      return { failed: err };
-    });
+    spool?: Spool,
+    budgetMs = 5_000,
+  ): Promise<'accepted' | 'duplicate' | 'spooled'> {
+    const logging = this.record(msg);
+    const logged = spool
+      ? await within(logging, budgetMs).catch((err: unknown) => {
+          if (err instanceof ChimbaError && !err.retryable) throw err;
+          return { failed: err };
+        })
+      : await logging;
     if (logged === TIMED_OUT || 'failed' in logged) {
-      spool.write(msg);
+      spool!.write(msg);
       this.metrics?.spooled.inc();
       logging.catch(() => undefined); // it may still land: the replay then finds a duplicate
       this.log.warn(
@@ -70,27 +85,31 @@ export class Inbox {
       );
       return 'spooled';
     }
-    const processing = this.afterLog(msg, logged.inbound, logged.duplicate);
-    const done = await within(processing, Math.max(0, deadline - Date.now())).catch(
-      (): typeof TIMED_OUT => TIMED_OUT,
-    );
-    if (done === TIMED_OUT) {
-      processing.catch(() => undefined);
-      return 'deferred';
-    }
-    if (logged.duplicate) return 'duplicate';
-    return done.handled ? 'handled' : 'deferred';
+    if (logged.inbound.status === 'received') this.schedule(logged.inbound.channel, logged.inbound.address);
+    return logged.duplicate ? 'duplicate' : 'accepted';
   }
 
-  /** Logs and processes one message; `duplicate` when the provider sent it before. */
+  /**
+   * Logs and handles one message before answering (the simulator, which shows the replies;
+   * the spool's replay): `duplicate` when the provider sent it before.
+   */
   async receive(
     msg: IncomingMessage,
   ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
-    const { inbound, duplicate } = await this.log_(msg);
-    return this.afterLog(msg, inbound, duplicate);
+    const { inbound, duplicate } = await this.record(msg);
+    if (inbound.status !== 'received') return { inbound, duplicate, handled: true, replies: [] };
+    const replies = await this.handleNow(inbound);
+    return { inbound, duplicate, handled: replies !== undefined, replies: replies ?? [] };
   }
 
-  private async log_(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
+  /**
+   * Writes a message to the log, deciding on the way what the line's limits say: a number
+   * over its hourly limit is logged as handled, unanswered (one write); past the global
+   * budget, the message will be handled but not answered.
+   */
+  private async record(msg: IncomingMessage): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
+    const key = `${msg.channel}:${msg.address}`;
+    const flooding = this.perSender.count(key) >= this.perSender.limit;
     const logged = await logInbound(this.store, {
       channel: msg.channel,
       transport: msg.transport,
@@ -99,48 +118,81 @@ export class Inbox {
       text: msg.text,
       receivedAt: msg.receivedAt,
       extra: msg.extra,
+      ...(flooding
+        ? { status: 'handled' as const, handledAt: new Date(), lastError: 'rate_limited' }
+        : this.global.count('all') >= this.global.limit
+          ? { silent: true }
+          : {}),
     });
-    if (!logged.duplicate) this.metrics?.messagesIn.inc({ channel: msg.channel });
+    if (!logged.duplicate) {
+      this.metrics?.messagesIn.inc({ channel: msg.channel });
+      // counted once per message, as the limits were before a message could be logged ahead of handling
+      this.perSender.over(key);
+      this.global.over('all');
+      if (flooding)
+        this.log.warn(
+          { channel: msg.channel },
+          'over INBOUND_PER_SENDER_PER_HOUR: message logged, not answered',
+        );
+      else if (logged.inbound.silent)
+        this.log.warn(
+          { channel: msg.channel },
+          'over INBOUND_GLOBAL_PER_MINUTE: message handled, not answered',
+        );
+    }
     return logged;
   }
 
-  private async afterLog(
-    msg: IncomingMessage,
-    inbound: InboundMessage,
-    duplicate: boolean,
-  ): Promise<{ inbound: InboundMessage; duplicate: boolean; handled: boolean; replies: Rendered[] }> {
-    if (duplicate && inbound.status === 'handled') return { inbound, duplicate, handled: true, replies: [] };
-    if (!duplicate && this.perSender.over(`${msg.channel}:${msg.address}`)) {
-      // One number flooding the line: kept in the log (nothing is lost) but neither
-      // processed nor answered: replies cost money, and a loop would never end.
-      await this.store
-        .collection('inbound')
-        .updateOne(
-          { _id: inbound._id },
-          { $set: { status: 'handled', handledAt: new Date(), lastError: 'rate_limited' } },
-        );
-      this.log.warn(
-        { channel: msg.channel },
-        'over INBOUND_PER_SENDER_PER_HOUR: message logged, not answered',
-      );
-      return { inbound, duplicate, handled: true, replies: [] };
+  /** Handles a contact's waiting messages soon, on this instance (or leaves them to the one holding the contact). */
+  schedule(channel: Channel, address: string): void {
+    const key = addressKey(channel, address);
+    if (this.draining.has(key)) {
+      this.again.add(key);
+      return;
     }
-    // Many numbers at once (pumping, or a rush after a broadcast): reports and answers are
-    // still recorded, but no reply is sent past the line's budget.
-    const silent = !duplicate && this.global.over('all');
-    if (silent)
-      this.log.warn(
-        { channel: msg.channel },
-        'over INBOUND_GLOBAL_PER_MINUTE: message handled, not answered',
-      );
-    const replies = await this.process(inbound, silent);
-    return { inbound, duplicate, handled: replies !== undefined, replies: replies ?? [] };
+    const run = this.drain(channel, address)
+      .catch((err) => this.log.error({ err }, 'handling a contact’s messages failed; retried from the log'))
+      .finally(() => {
+        this.draining.delete(key);
+        if (this.again.delete(key)) this.schedule(channel, address);
+      });
+    this.draining.set(key, run);
+  }
+
+  /** Resolves when every contact this instance is handling now is done (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.draining.size) await Promise.all(this.draining.values());
+  }
+
+  /**
+   * Handles one contact's `received` messages oldest first, holding the contact's lease so
+   * no other instance handles them at the same time. A message that fails stops the run
+   * (it is retried later, still first in line); so does a lease another instance holds.
+   */
+  private async drain(channel: Channel, address: string): Promise<void> {
+    const lease = leaseOf(channel, address);
+    if (!(await acquireLease(this.store, lease, this.owner, CONTACT_LEASE_MS))) return;
+    try {
+      for (;;) {
+        const next = await this.store
+          .collection('inbound')
+          .findOne(
+            { channel, address, status: 'received', attempts: { $lt: this.maxAttempts } },
+            { sort: { receivedAt: 1 } },
+          );
+        if (!next) return;
+        if ((await this.handleNow(next)) === undefined) return;
+        await acquireLease(this.store, lease, this.owner, CONTACT_LEASE_MS); // still ours: renewed
+      }
+    } finally {
+      await releaseLease(this.store, lease, this.owner).catch(() => undefined);
+    }
   }
 
   /** Runs the engine on a logged message: the replies it queued, or undefined (error recorded) when it failed. */
-  async process(inbound: InboundMessage, silent = false): Promise<Rendered[] | undefined> {
+  private async handleNow(inbound: InboundMessage): Promise<Rendered[] | undefined> {
     try {
-      const { replies } = await this.engine.handle(inbound, { silent });
+      const { replies } = await this.engine.handle(inbound, { silent: !!inbound.silent });
       this.onReplies();
       return replies;
     } catch (err) {
@@ -170,18 +222,30 @@ export class Inbox {
     return r.modified > 0;
   }
 
-  /** Processes messages still `received` after `olderThanMs` (a crash or a failure left them). */
-  async retryPending(olderThanMs = 30_000, maxAttempts = 5, now = new Date()): Promise<number> {
+  /**
+   * Schedules the contacts of messages still `received` after `olderThanMs` (a crash, a
+   * failure, or an instance that stopped while holding them). Returns how many messages wait.
+   */
+  async retryPending(olderThanMs = 30_000, now = new Date()): Promise<number> {
     const pending = await this.store.collection('inbound').find(
       {
         status: 'received',
         receivedAt: { $lte: new Date(now.getTime() - olderThanMs) },
-        attempts: { $lt: maxAttempts },
+        attempts: { $lt: this.maxAttempts },
       },
-      { sort: { receivedAt: 1 }, limit: 100 },
+      { sort: { receivedAt: 1 }, limit: 500 },
     );
-    let ok = 0;
-    for (const inbound of pending) if (await this.process(inbound)) ok++;
-    return ok;
+    for (const m of pending) this.schedule(m.channel, m.address);
+    await this.settle();
+    return pending.length;
+  }
+
+  /**
+   * At start on the embedded engine (one process owns the store): contact leases left by a
+   * previous run are released, and every waiting message is handled.
+   */
+  async resume(): Promise<number> {
+    await this.store.collection('leases').deleteMany({ _id: { $regex: '^inbox:' } });
+    return this.retryPending(0);
   }
 }

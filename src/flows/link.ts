@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { DuplicateKey } from '../domain/errors';
 import { Contact } from '../models';
 import type { FlowEngine, Turn } from './engine';
+import { Store } from '../store/types';
 
 const CODE_TTL_MS = 10 * 60_000;
 const MAX_FAILURES = 5;
@@ -16,17 +17,13 @@ const FAILURE_WINDOW_MS = 60 * 60_000;
 export class LinkActions {
   constructor(private engine: FlowEngine) {}
 
-  private get store() {
-    return this.engine.deps.store;
-  }
-
   async link(turn: Turn, rest: string): Promise<void> {
     const code = /^\d{6}$/.exec(rest.replace(/\s+/g, ''))?.[0];
     return code ? this.redeem(turn, code) : this.issue(turn);
   }
 
   private async issue(turn: Turn): Promise<void> {
-    const codes = this.store.collection('linkCodes');
+    const codes = turn.store.collection('linkCodes');
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       try {
@@ -44,7 +41,7 @@ export class LinkActions {
   }
 
   private async redeem(turn: Turn, code: string): Promise<void> {
-    const codes = this.store.collection('linkCodes');
+    const codes = turn.store.collection('linkCodes');
     const failKey = `fail:${turn.contact._id}`;
     const fails = await codes.findOne({ _id: failKey, expiresAt: { $gt: turn.now } });
     if (fails && fails.failures >= MAX_FAILURES) return this.engine.say(turn, 'link.blocked');
@@ -65,18 +62,17 @@ export class LinkActions {
       );
       return this.engine.say(turn, 'link.wrong');
     }
-    const keep = await this.store.collection('contacts').findOne({ _id: found.contactId });
+    const keep = await turn.store.collection('contacts').findOne({ _id: found.contactId });
     if (!keep) return this.engine.say(turn, 'link.wrong');
     await codes.deleteOne({ _id: found._id });
-    const merged = await this.merge(keep, turn.contact);
+    const merged = await this.merge(turn.store, keep, turn.contact);
     turn.contact = merged;
     turn.lang = this.engine.languageOf(merged);
     this.engine.say(turn, 'link.done');
   }
 
   /** Moves everything of `from` onto `keep`, then removes `from`. */
-  private async merge(keep: Contact, from: Contact): Promise<Contact> {
-    const s = this.store;
+  private async merge(s: Store, keep: Contact, from: Contact): Promise<Contact> {
     await s.collection('reports').updateMany({ contactId: from._id }, { $set: { contactId: keep._id } });
     await s.collection('outbound').updateMany({ contactId: from._id }, { $set: { contactId: keep._id } });
     // free the addresses' unique keys before they move

@@ -12,21 +12,17 @@ const RECENT_POLL_DAYS = 30;
 export class PollActions {
   constructor(private engine: FlowEngine) {}
 
-  private get store() {
-    return this.engine.deps.store;
-  }
-
   /** The latest poll sent to this contact, if any in the last month. */
   private async latestPoll(turn: Turn): Promise<Poll | undefined> {
     const since = new Date(turn.now.getTime() - RECENT_POLL_DAYS * 86_400_000);
-    const recent = await this.store
+    const recent = await turn.store
       .collection('outbound')
       .find(
         { contactId: turn.contact._id, broadcastId: { $exists: true }, createdAt: { $gte: since } },
         { sort: { createdAt: -1 }, limit: 10, projection: { broadcastId: 1 } },
       );
     for (const m of recent) {
-      const poll = await this.store.collection('polls').findOne({ broadcastId: m.broadcastId });
+      const poll = await turn.store.collection('polls').findOne({ broadcastId: m.broadcastId });
       if (poll) return poll;
     }
     return undefined;
@@ -54,7 +50,7 @@ export class PollActions {
   /** A tapped button `p:<pollId>:<n>`. */
   async tapped(turn: Turn, data: string): Promise<void> {
     const [, pollId, n] = data.split(':');
-    const poll = await this.store.collection('polls').findOne({ _id: pollId });
+    const poll = await turn.store.collection('polls').findOne({ _id: pollId });
     if (!poll) return;
     await this.answer(turn, poll, Number(n));
   }
@@ -63,7 +59,7 @@ export class PollActions {
     if (turn.now < poll.opensAt || turn.now > poll.closesAt) return this.engine.say(turn, 'poll.closed');
     const labels = this.labels(turn, poll);
     if (!(option >= 1 && option <= labels.length)) return;
-    await this.store.collection('pollAnswers').updateOne(
+    await turn.store.collection('pollAnswers').updateOne(
       { _id: `${poll._id}:${turn.contact._id}` },
       {
         $set: {

@@ -14,6 +14,8 @@ import { Logger } from '../log';
  */
 export class Spool {
   private replaying?: Promise<number>;
+  /** Orders messages spooled within the same millisecond. */
+  private seq = 0;
 
   constructor(
     readonly dir: string,
@@ -24,7 +26,8 @@ export class Spool {
 
   /** Writes one message durably; resolves once it is on disk. */
   write(msg: IncomingMessage): string {
-    const name = `${Date.now().toString().padStart(15, '0')}-${randomUUID()}.json`;
+    // time, then a counter: names sort in the order messages arrived, even within one millisecond
+    const name = `${Date.now().toString().padStart(15, '0')}-${String(++this.seq % 1e9).padStart(9, '0')}-${randomUUID()}.json`;
     const tmp = path.join(this.dir, `.${name}.tmp`);
     const fd = fs.openSync(tmp, 'w');
     try {

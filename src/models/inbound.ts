@@ -34,6 +34,8 @@ export interface InboundMessage {
   extra?: InboundExtra;
   /** The text was erased because it belonged to an anonymous report. */
   redacted?: boolean;
+  /** Logged past the line's global reply budget: handled, not answered. */
+  silent?: boolean;
   status: InboundStatus;
   attempts: number;
   lastError?: string;
@@ -50,6 +52,7 @@ export const inboundSchema = makeSchema({
   text: { type: String, default: '', maxlength: 4096 },
   extra: { type: Schema.Types.Mixed },
   redacted: Boolean,
+  silent: Boolean,
   status: { type: String, enum: ['received', 'handled', 'failed'], default: 'received' },
   attempts: { type: Number, default: 0 },
   lastError: String,
@@ -58,3 +61,5 @@ export const inboundSchema = makeSchema({
 });
 inboundSchema.index({ channel: 1, providerMessageId: 1 }, { unique: true });
 inboundSchema.index({ status: 1, receivedAt: 1 });
+// one person's waiting messages, oldest first (handled in order)
+inboundSchema.index({ channel: 1, address: 1, status: 1, receivedAt: 1 });

@@ -115,6 +115,11 @@ reportSchema.index({ reference: 1 }, { unique: true });
 reportSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 reportSchema.index({ kind: 1, createdAt: -1 });
 reportSchema.index({ mineral: 1, createdAt: -1 });
+// the reads each price report and market question makes: recent prices of one mineral in one
+// region, country or currency, newest first (bounded by a window and a limit)
+reportSchema.index({ mineral: 1, region: 1, createdAt: -1 });
+reportSchema.index({ mineral: 1, country: 1, createdAt: -1 });
+reportSchema.index({ mineral: 1, currency: 1, createdAt: -1 });
 reportSchema.index({ contactId: 1 }, { sparse: true });
 reportSchema.index({ pinned: 1, createdAt: -1 });
 reportSchema.index({ state: 1, createdAt: -1 });

@@ -50,7 +50,8 @@ export async function logInbound(
   msg: Pick<
     InboundMessage,
     'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt' | 'extra'
-  >,
+  > &
+    Partial<Pick<InboundMessage, 'status' | 'handledAt' | 'lastError' | 'silent'>>,
 ): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
   const col = store.collection('inbound');
   try {

@@ -93,6 +93,7 @@ describe('a provider failing 30% of the time: 500s, 429s and timeouts', () => {
     );
     expect(res.status).toBe(200);
     expect(Date.now() - t).toBeLessThan(1_000);
+    await svc.service.inbox.settle();
     expect(await svc.service.store.collection('reports').countDocuments({ amount: 255000 })).toBe(1);
     const reply = () => svc.service.store.collection('outbound').findOne({ to: '+243990000555' });
     await waitUntil(async () => ((await reply())?.attempts ?? 0) >= 1);

@@ -78,7 +78,11 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
   }
   const sent = () => bot.of('sendMessage');
   const store = () => svc.service.store;
-  const settle = () => new Promise((r) => setTimeout(r, 150));
+  // handling follows the webhook's answer: wait for it, then a moment for the outbox
+  const settle = async () => {
+    await svc.service.inbox.settle();
+    await new Promise((r) => setTimeout(r, 100));
+  };
 
   test('at start the webhook is set with its secret', async () => {
     expect(bot.of('setWebhook')).toEqual([
@@ -228,6 +232,7 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
   test('/start with a payload pre-fills the site of the mine the QR code was printed for, and it is not asked', async () => {
     const start = fixture('telegram-update-start-payload.json') as { message: { from: { id: number } } };
     await post(start);
+    await settle();
     const contact = await store().collection('contacts').findOne({ 'addresses.key': 'telegram:5123456790' });
     expect(contact!.site).toBe('KAM042');
     await post(tap('c:welcome:language:en', start.message.from.id));

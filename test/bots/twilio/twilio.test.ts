@@ -91,6 +91,7 @@ describe('Twilio SMS channel, through HTTP, against a fake Twilio API', () => {
       } else {
         expect(((await res.json()) as ErrorBody).error.code).toBeDefined();
       }
+      await svc.service.inbox.settle(); // handling follows the answer
       expect(await count('inbound')).toBe(stored);
       expect(await count('reports')).toBe(stored);
     });
