@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { buildApp } from './api/app';
+import { buildHandler } from './api/app';
 import { telegramUpdateHandler } from './api/webhooks';
 import { seedAdminToken } from './api/auth';
 import { SimulatorSender } from './bots/simulator/outbound';
@@ -25,6 +25,7 @@ import { purgeOld, sendPriceDigest } from './campaigns/digest';
 import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
+import { foldAllPending, foldSoon } from './stats/prices';
 import { openStore } from './store';
 import { Store } from './store/types';
 
@@ -128,7 +129,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
     store,
     engine,
     log,
-    () => outbox.notify(),
+    () => {
+      outbox.notify();
+      // price reports handled meanwhile are counted in the statistics shortly, in one batch
+      foldSoon(store, (err) => log.error({ err }, 'counting price reports in the statistics failed'));
+    },
     new SlidingWindowLimiter(config.inboundPerSenderPerHour, 3_600_000),
     new SlidingWindowLimiter(config.inboundGlobalPerMinute, 60_000),
     metrics,
@@ -191,12 +196,14 @@ export async function createService(config: Config, options: ServiceOptions = {}
         },
       },
       { name: 'retention', cron: '30 2 * * *', run: () => purgeOld(store, config.retentionDays) },
+      // what a crash left uncounted (folds are otherwise asked for after each message)
+      { name: 'price-rollups', cron: '* * * * *', run: () => foldAllPending(store), runAtStart: true },
     ],
     log,
   );
 
   let accepting = true;
-  const app = buildApp({
+  const app = buildHandler({
     store,
     inbox,
     log,

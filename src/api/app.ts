@@ -23,7 +23,8 @@ import { reportsRouter } from './reports';
 import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from './simulator';
-import { telegramRouter, twilioRouter } from './webhooks';
+import { telegramRouter, twilioRouter, twilioSmsFastPath } from './webhooks';
+import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
 
 /** What the HTTP app is built from. */
@@ -88,48 +89,32 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
+/**
+ * What the HTTP server runs: the inbound SMS webhook on node's own server (ahead of
+ * express, see `twilioSmsFastPath`), everything else through the express app.
+ */
+export function buildHandler(deps: AppDeps): RequestListener {
+  const app = buildApp(deps);
+  if (!deps.twilio) return app;
+  const sms = twilioSmsFastPath(deps.twilio, deps.inbox, deps.log, deps.spool, deps.webhookBudgetMs, {
+    accepting: deps.accepting,
+    timer: () => deps.metrics.webhookSeconds.startTimer(),
+  });
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === '/webhooks/twilio/sms') sms(req, res);
+    else app(req, res);
+  };
+}
+
 /** The express app: health, webhooks, simulator, staff API, dashboard. */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger: deps.log,
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await deps.store.ping();
-      res.json({ ok: true, store: deps.store.engine });
-    } catch (err) {
-      res.status(503).json({ ok: false, store: deps.store.engine, error: (err as Error).message });
-    }
-  });
-
-  app.get('/metrics', async (req, res, next) => {
-    try {
-      if (deps.metricsToken) {
-        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-        const a = Buffer.from(hashToken(given));
-        if (!timingSafeEqual(a, Buffer.from(hashToken(deps.metricsToken))))
-          throw new Unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
-      }
-      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    } catch (err) {
-      next(err);
-    }
-  });
-
+  // Webhooks first: providers call them at the line's pace, and they need neither the
+  // browser security headers nor a log line each (the inbound log is the record; refusals
+  // are logged by the error handler).
   // webhook latency, as providers see it (known routes only: a label per random path would grow forever)
   const WEBHOOK_ROUTES = new Set(['/webhooks/twilio/sms', '/webhooks/twilio/status', '/webhooks/telegram']);
   app.use('/webhooks', (req, res, next) => {
@@ -172,6 +157,44 @@ export function buildApp(deps: AppDeps): Express {
       });
     });
   }
+
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.store.ping();
+      res.json({ ok: true, store: deps.store.engine });
+    } catch (err) {
+      res.status(503).json({ ok: false, store: deps.store.engine, error: (err as Error).message });
+    }
+  });
+
+  app.get('/metrics', async (req, res, next) => {
+    try {
+      if (deps.metricsToken) {
+        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const a = Buffer.from(hashToken(given));
+        if (!timingSafeEqual(a, Buffer.from(hashToken(deps.metricsToken))))
+          throw new Unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
+      }
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
   limitApiCalls(deps.store, deps.apiRatePerMinute);
   app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));

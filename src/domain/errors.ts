@@ -33,6 +33,13 @@ export class UnsupportedMediaType extends ChimbaError {
   override readonly status = 415;
 }
 
+/** The request body is larger than the route reads. */
+export class PayloadTooLarge extends ChimbaError {
+  readonly code = 'entity.too.large';
+  readonly retryable = false;
+  override readonly status = 413;
+}
+
 /** The caller did not prove who they are. */
 export class Unauthorized extends ChimbaError {
   readonly code = 'unauthorized';

@@ -7,8 +7,30 @@ export interface SmsCost {
   length: number;
 }
 
-/** Counts segments with Twilio's calculator (GSM-7 with its extension table, or UCS-2). */
+/** GSM 03.38's basic table: one septet each. */
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+/** Its extension table: two septets each (an escape, then the character). */
+const GSM_EXTENDED = new Set('^{}\\[~]|€\f');
+
+/**
+ * Counts segments with Twilio's calculator (GSM-7 with its extension table, or UCS-2). A
+ * GSM-7 text that fits one segment (what almost every reply is) is counted directly: the
+ * calculator splits graphemes and is the costliest step of a reply.
+ */
 export function smsCost(text: string): SmsCost {
+  let septets = 0;
+  let gsm = true;
+  for (const ch of text) {
+    if (GSM_BASIC.has(ch)) septets += 1;
+    else if (GSM_EXTENDED.has(ch)) septets += 2;
+    else {
+      gsm = false;
+      break;
+    }
+  }
+  if (gsm && septets <= 160) return { encoding: 'GSM-7', segments: 1, length: text.length };
   const m = new SegmentedMessage(text);
   return {
     encoding: m.encodingName as SmsCost['encoding'],

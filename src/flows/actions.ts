@@ -20,8 +20,8 @@ import { quantile } from '../stats/quantiles';
 const OUTLIER_FACTOR = 3;
 const OUTLIER_MIN_REPORTS = 5;
 const OUTLIER_WINDOW_DAYS = 90;
-/** The most recent reports the check reads: a median of a thousand is steady, and the read stays bounded. */
-const OUTLIER_READ_LIMIT = 1000;
+/** The most recent reports the check reads: a median of a few hundred is steady, and the read stays bounded. */
+const OUTLIER_READ_LIMIT = 60;
 const DAY = 86_400_000;
 
 /**
@@ -102,16 +102,17 @@ export class ReportActions {
    */
   private async recentMedian(
     store: Store,
-    q: { mineral: Mineral; unit: Unit; currency: string; region?: string; country?: string; since: Date },
+    q: { mineral: Mineral; unit: Unit; currency: string; region?: string; since: Date },
   ): Promise<{ median: number; n: number } | undefined> {
-    const base = { kind: 'price', mineral: q.mineral, currency: q.currency, createdAt: { $gte: q.since } };
-    const scopes = q.region
-      ? [{ ...base, region: q.region, ...(q.country ? { country: q.country } : {}) }, base]
-      : [base];
+    // only price reports name a mineral: the filter and what is read are all in an index
+    const base = { mineral: q.mineral, currency: q.currency, createdAt: { $gte: q.since } };
+    const scopes = q.region ? [{ ...base, region: q.region }, base] : [base];
     for (const filter of scopes) {
-      const recent = await store
-        .collection('reports')
-        .find(filter, { sort: { createdAt: -1 }, limit: OUTLIER_READ_LIMIT });
+      const recent = await store.collection('reports').find(filter, {
+        sort: { createdAt: -1 },
+        limit: OUTLIER_READ_LIMIT,
+        projection: { _id: 0, amount: 1, unit: 1 },
+      });
       const amounts = recent
         .filter((r) => r.unit === q.unit && typeof r.amount === 'number')
         .map((r) => r.amount!)
@@ -131,7 +132,6 @@ export class ReportActions {
       unit: a.unit as Unit,
       currency: a.currency as string,
       region: turn.contact.region,
-      country: turn.contact.country,
       since,
     });
     const amount = a.amount as number;

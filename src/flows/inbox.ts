@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics';
 import { FlowEngine } from './engine';
 import { SlidingWindowLimiter } from './limiter';
 import { Spool } from './spool';
+import { HandlingPacer } from './pacer';
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -25,6 +26,12 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
 
 /** How long one instance holds a contact while it handles that person's messages (renewed per message). */
 const CONTACT_LEASE_MS = 30_000;
+/**
+ * How many contacts one instance handles at once. Their units still run one at a time; the
+ * others meanwhile wait for their commit to reach the disk, so many in flight keep the
+ * store busy rather than waiting.
+ */
+const INBOX_HANDLERS = 32;
 /** The lease name of a contact's messages. */
 const leaseOf = (channel: Channel, address: string) => `inbox:${addressKey(channel, address)}`;
 
@@ -39,9 +46,15 @@ const leaseOf = (channel: Channel, address: string) => `inbox:${addressKey(chann
 export class Inbox {
   /** This instance's name in leases. */
   private owner = randomUUID();
-  /** Contacts whose messages this instance is handling now, and those to look at again after. */
+  /** Contacts whose messages wait to be handled here, in the order they were scheduled. */
+  private pending = new Map<string, { channel: Channel; address: string }>();
+  /** Contacts being handled now, and those to look at again after (a message came meanwhile). */
   private draining = new Map<string, Promise<void>>();
   private again = new Set<string>();
+  /** Resolves `settle` callers when nothing waits and nothing runs. */
+  private idle: (() => void)[] = [];
+  /** Webhooks are answered first: handlings take their turn (see `HandlingPacer`). */
+  private pacer = new HandlingPacer();
 
   constructor(
     private store: Store,
@@ -143,25 +156,39 @@ export class Inbox {
     return logged;
   }
 
-  /** Handles a contact's waiting messages soon, on this instance (or leaves them to the one holding the contact). */
+  /**
+   * Handles a contact's waiting messages soon, on this instance (or leaves them to the one
+   * holding the contact). Scheduling costs nothing but a map entry: a burst of webhooks
+   * builds a queue of contacts, drained by a few handlers at the pace the pacer allows.
+   */
   schedule(channel: Channel, address: string): void {
     const key = addressKey(channel, address);
-    if (this.draining.has(key)) {
-      this.again.add(key);
-      return;
-    }
-    const run = this.drain(channel, address)
-      .catch((err) => this.log.error({ err }, 'handling a contact’s messages failed; retried from the log'))
-      .finally(() => {
-        this.draining.delete(key);
-        if (this.again.delete(key)) this.schedule(channel, address);
-      });
-    this.draining.set(key, run);
+    if (this.draining.has(key)) this.again.add(key);
+    else this.pending.set(key, { channel, address });
+    this.pump();
   }
 
-  /** Resolves when every contact this instance is handling now is done (tests, shutdown). */
-  async settle(): Promise<void> {
-    while (this.draining.size) await Promise.all(this.draining.values());
+  /** Starts handlers while contacts wait and fewer than `INBOX_HANDLERS` run. */
+  private pump(): void {
+    while (this.draining.size < INBOX_HANDLERS && this.pending.size) {
+      const [key, c] = this.pending.entries().next().value as [string, { channel: Channel; address: string }];
+      this.pending.delete(key);
+      const run = this.drain(c.channel, c.address)
+        .catch((err) => this.log.error({ err }, 'handling a contact’s messages failed; retried from the log'))
+        .finally(() => {
+          this.draining.delete(key);
+          if (this.again.delete(key)) this.pending.set(key, c);
+          this.pump();
+          if (!this.draining.size && !this.pending.size) for (const done of this.idle.splice(0)) done();
+        });
+      this.draining.set(key, run);
+    }
+  }
+
+  /** Resolves when no contact waits or is being handled here (tests, shutdown). */
+  settle(): Promise<void> {
+    if (!this.draining.size && !this.pending.size) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   /**
@@ -171,18 +198,25 @@ export class Inbox {
    */
   private async drain(channel: Channel, address: string): Promise<void> {
     const lease = leaseOf(channel, address);
+    await this.pacer.turn();
     if (!(await acquireLease(this.store, lease, this.owner, CONTACT_LEASE_MS))) return;
+    let renewed = Date.now();
     try {
       for (;;) {
         const next = await this.store
           .collection('inbound')
           .findOne(
             { channel, address, status: 'received', attempts: { $lt: this.maxAttempts } },
-            { sort: { receivedAt: 1 } },
+            { sort: { loggedAt: 1 } },
           );
         if (!next) return;
         if ((await this.handleNow(next)) === undefined) return;
-        await acquireLease(this.store, lease, this.owner, CONTACT_LEASE_MS); // still ours: renewed
+        await this.pacer.turn();
+        // a long run keeps the contact: renewed when half the lease has gone
+        if (Date.now() - renewed > CONTACT_LEASE_MS / 2) {
+          await acquireLease(this.store, lease, this.owner, CONTACT_LEASE_MS);
+          renewed = Date.now();
+        }
       }
     } finally {
       await releaseLease(this.store, lease, this.owner).catch(() => undefined);

@@ -12,7 +12,7 @@ export const MARKET_WINDOW_DAYS = 30;
 /** A region's own median is used from this many reports; below, the country's. */
 const REGION_MIN_REPORTS = 3;
 /** The most recent reports read for one answer: enough for a median, bounded whatever the store holds. */
-const MARKET_READ_LIMIT = 2000;
+const MARKET_READ_LIMIT = 1000;
 
 /** Who asks, and where: the price is given in their currency, from their region, else their country. */
 export interface MarketQuestion {
@@ -97,15 +97,18 @@ export async function marketMessage(
 
   const since = new Date(q.now.getTime() - MARKET_WINDOW_DAYS * 86_400_000);
   const conversions = await Conversions.load(store);
-  const base: Filter = { kind: 'price', mineral, createdAt: { $gte: since } };
+  // only price reports name a mineral; what is read is all in an index (see the report schema)
+  const base: Filter = { mineral, createdAt: { $gte: since } };
   const scopes: Filter[] = [];
-  if (region) scopes.push({ ...base, region, ...(q.country ? { country: q.country } : {}) });
+  if (region) scopes.push({ ...base, region });
   scopes.push(q.country ? { ...base, country: q.country } : base);
   let local: LocalPrice | undefined;
   for (const [i, scope] of scopes.entries()) {
-    const reports = await store
-      .collection('reports')
-      .find(scope, { sort: { createdAt: -1 }, limit: MARKET_READ_LIMIT });
+    const reports = await store.collection('reports').find(scope, {
+      sort: { createdAt: -1 },
+      limit: MARKET_READ_LIMIT,
+      projection: { _id: 0, amount: 1, currency: 1, unit: 1, createdAt: 1 },
+    });
     local = localPrice(reports, q, conversions);
     const last = i === scopes.length - 1;
     if (local && (last || local.n >= REGION_MIN_REPORTS)) break;

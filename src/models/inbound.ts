@@ -40,6 +40,12 @@ export interface InboundMessage {
   attempts: number;
   lastError?: string;
   receivedAt: Date;
+  /**
+   * When it was written to the log, strictly increasing within a process: the order one
+   * person's messages are handled in (`receivedAt` is the provider's clock, to the second
+   * on Telegram, and a tap carries none).
+   */
+  loggedAt?: Date;
   handledAt?: Date;
 }
 
@@ -57,9 +63,10 @@ export const inboundSchema = makeSchema({
   attempts: { type: Number, default: 0 },
   lastError: String,
   receivedAt: { type: Date, default: () => new Date() },
+  loggedAt: Date,
   handledAt: Date,
 });
 inboundSchema.index({ channel: 1, providerMessageId: 1 }, { unique: true });
 inboundSchema.index({ status: 1, receivedAt: 1 });
-// one person's waiting messages, oldest first (handled in order)
-inboundSchema.index({ channel: 1, address: 1, status: 1, receivedAt: 1 });
+// one person's waiting messages, in the order they were logged (handled in that order)
+inboundSchema.index({ channel: 1, address: 1, status: 1, loggedAt: 1 });

@@ -13,7 +13,14 @@ import { Poll, PollAnswer, pollAnswerSchema, pollSchema } from './poll';
 import { ReferencePrice, referencePriceSchema } from './referencePrice';
 import { Report, reportSchema } from './report';
 import { Session, sessionSchema } from './session';
-import { PriceConversion, PriceRollup, priceConversionSchema, priceRollupSchema } from './stats';
+import {
+  PriceConversion,
+  PriceRollup,
+  RollupEntry,
+  priceConversionSchema,
+  priceRollupSchema,
+  rollupEntrySchema,
+} from './stats';
 import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 
 /** Document types by collection name. */
@@ -36,6 +43,7 @@ export interface Documents {
   surveyResponses: SurveyResponse;
   priceRollups: PriceRollup;
   priceConversions: PriceConversion;
+  rollupQueue: RollupEntry;
   dashboardSessions: DashboardSession;
 }
 
@@ -62,6 +70,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   surveyResponses: surveyResponseSchema,
   priceRollups: priceRollupSchema,
   priceConversions: priceConversionSchema,
+  rollupQueue: rollupEntrySchema,
   dashboardSessions: dashboardSessionSchema,
 };
 

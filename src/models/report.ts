@@ -63,7 +63,7 @@ export interface Report {
   /** When someone first looked at it (urgent reports leave the top then). */
   seenAt?: Date;
   updatedAt?: Date;
-  /** Counted in the price rollups (price reports). */
+  /** Price reports: counted in the price rollups (or waiting in the rollup queue to be). */
   rolledUp?: boolean;
 }
 
@@ -114,12 +114,12 @@ export const reportSchema = makeSchema({
 reportSchema.index({ reference: 1 }, { unique: true });
 reportSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 reportSchema.index({ kind: 1, createdAt: -1 });
-reportSchema.index({ mineral: 1, createdAt: -1 });
 // the reads each price report and market question makes: recent prices of one mineral in one
-// region, country or currency, newest first (bounded by a window and a limit)
-reportSchema.index({ mineral: 1, region: 1, createdAt: -1 });
-reportSchema.index({ mineral: 1, country: 1, createdAt: -1 });
-reportSchema.index({ mineral: 1, currency: 1, createdAt: -1 });
+// region, country or currency, newest first, bounded by a window and a limit; the price
+// fields are in the index, so the read never touches the reports themselves (covered)
+reportSchema.index({ mineral: 1, region: 1, createdAt: -1, currency: 1, unit: 1, amount: 1 });
+reportSchema.index({ mineral: 1, country: 1, createdAt: -1, currency: 1, unit: 1, amount: 1 });
+reportSchema.index({ mineral: 1, currency: 1, createdAt: -1, unit: 1, amount: 1 });
 reportSchema.index({ contactId: 1 }, { sparse: true });
 reportSchema.index({ pinned: 1, createdAt: -1 });
 reportSchema.index({ state: 1, createdAt: -1 });

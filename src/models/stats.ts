@@ -11,7 +11,7 @@ export type StatBucket = (typeof STAT_BUCKETS)[number];
  * Values one rollup document holds at most: writes stay small however busy a bucket gets.
  * A setting object so tests can make chunks small.
  */
-export const ROLLUP = { chunk: 1000 };
+export const ROLLUP = { chunk: 250 };
 
 /**
  * Prices of one mineral, unit and currency in one time bucket, for one region or for
@@ -80,3 +80,31 @@ export const priceConversionSchema = makeSchema({
   createdAt: { type: Date, default: () => new Date() },
 });
 priceConversionSchema.index({ from: 1, to: 1, validFrom: -1 });
+
+/**
+ * A price report waiting to be counted in the rollups: written in the report's own unit of
+ * work, removed by the fold that counts it (in one unit too), so each report is counted
+ * exactly once, and a busy line pays a few rollup writes a second instead of several per
+ * report. It carries what the rollups need and nothing about who reported.
+ */
+export interface RollupEntry {
+  /** The report's id. */
+  _id: string;
+  mineral: Mineral;
+  unit: Unit;
+  currency: string;
+  region?: string;
+  amount: number;
+  createdAt: Date;
+}
+
+/** Schema of `rollupQueue`. */
+export const rollupEntrySchema = makeSchema({
+  _id: { type: String, required: true },
+  mineral: { type: String, enum: MINERALS, required: true },
+  unit: { type: String, enum: UNITS, required: true },
+  currency: { type: String, required: true },
+  region: { type: String, maxlength: 60 },
+  amount: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+});

@@ -51,6 +51,9 @@ export class OutboxWorker {
   private wakers = new Set<() => void>();
   private buckets = new Map<Transport, TokenBucket>();
   private local = new Map<Transport, { queue: OutboundMessage[]; claiming?: Promise<number> }>();
+  /** Recipients with a message being sent now (`channel:to`), and loops waiting for one of those sends to end. */
+  private inFlight = new Set<string>();
+  private sent: (() => void)[] = [];
 
   constructor(
     private store: Store,
@@ -70,7 +73,7 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const n = this.settings.concurrency ?? 4;
+    const n = this.settings.concurrency ?? 16;
     for (const sender of this.senders) for (let i = 0; i < n; i++) this.loops.push(this.loop(sender));
   }
 
@@ -109,8 +112,19 @@ export class OutboxWorker {
     let local = this.local.get(t);
     if (!local) this.local.set(t, (local = { queue: [] }));
     for (;;) {
-      const msg = local.queue.shift();
-      if (msg) return msg;
+      // one message at a time per recipient: the loops send in parallel, a person's
+      // messages still arrive in the order they were queued
+      const i = local.queue.findIndex((m) => !this.inFlight.has(`${m.channel}:${m.to}`));
+      if (i >= 0) {
+        const [msg] = local.queue.splice(i, 1);
+        this.inFlight.add(`${msg.channel}:${msg.to}`);
+        return msg;
+      }
+      if (local.queue.length) {
+        // all waiting messages are for people with one in flight: wait for a send to end
+        await new Promise<void>((resolve) => this.sent.push(resolve));
+        continue;
+      }
       if (!this.running) return undefined;
       if (local.claiming) {
         await local.claiming;
@@ -137,6 +151,11 @@ export class OutboxWorker {
         if (msg) await this.deliver(sender, msg);
       } catch (err) {
         this.log.error({ err, transport: sender.transport }, 'outbox loop error');
+      } finally {
+        if (msg) {
+          this.inFlight.delete(`${msg.channel}:${msg.to}`);
+          for (const wake of this.sent.splice(0)) wake();
+        }
       }
       if (!msg && this.running) await this.idle(this.settings.pollMs ?? 250);
     }

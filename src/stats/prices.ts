@@ -30,7 +30,7 @@ function rollupKey(
 }
 
 /** The rollup documents one price report adds to: week and month, its region and all regions. */
-function rollupTargets(r: Report) {
+function rollupTargets(r: Pick<Report, 'createdAt' | 'mineral' | 'unit' | 'currency' | 'region'>) {
   const out: { key: string; fields: Omit<PriceRollup, '_id' | 'n' | 'values' | 'chunk'> }[] = [];
   for (const bucket of ['week', 'month'] as const) {
     const start = bucketStart(r.createdAt, bucket);
@@ -50,42 +50,122 @@ function isCountable(r: Report): boolean {
 }
 
 /**
- * Adds a stored price report to its rollups (sorted insert with `$push … $sort`, one
- * upsert per target). The report is claimed first (`rolledUp`), so two deliveries of the
- * same message never count it twice; a crash between the claim and the upserts leaves it
- * uncounted until `rebuildPriceRollups`.
+ * Adds values to one bucket's rollups, kept sorted: the newest chunk takes what it has room
+ * for (the condition holds against a racing writer), new chunks take the rest; two writers
+ * racing for a new chunk number: the loser tries again.
  */
-export async function addToPriceRollups(store: Store, r: Report): Promise<void> {
-  if (!isCountable(r) || r.rolledUp) return;
-  const claimed = await store
-    .collection('reports')
-    .findOneAndUpdate({ _id: r._id, rolledUp: { $ne: true } }, { $set: { rolledUp: true } });
-  if (!claimed) return;
+async function addToBucket(
+  store: Store,
+  target: { key: string; fields: Omit<PriceRollup, '_id' | 'n' | 'values' | 'chunk'> },
+  values: number[],
+): Promise<void> {
   const rollups = store.collection('priceRollups');
-  for (const t of rollupTargets(r)) {
-    for (let attempt = 0; ; attempt++) {
-      // into a chunk of this bucket with room, kept sorted…
+  let rest = [...values].sort((a, b) => a - b);
+  for (let attempt = 0; rest.length; attempt++) {
+    const last = await rollups.findOne(
+      { key: target.key },
+      { sort: { chunk: -1 }, projection: { _id: 1, chunk: 1, n: 1 } },
+    );
+    if (last && last.n < ROLLUP.chunk) {
+      const room = Math.min(ROLLUP.chunk - last.n, rest.length);
       const added = await rollups.updateOne(
-        { key: t.key, n: { $lt: ROLLUP.chunk } },
-        { $inc: { n: 1 }, $push: { values: { $each: [r.amount], $sort: 1 } } },
+        { _id: last._id, n: { $lte: ROLLUP.chunk - room } },
+        { $inc: { n: room }, $push: { values: { $each: rest.slice(0, room), $sort: 1 } } },
       );
-      if (added.matched) break;
-      // …or a new chunk; two writers racing for the same chunk number: the loser tries again
-      const last = await rollups.findOne({ key: t.key }, { sort: { chunk: -1 } });
-      try {
-        await rollups.insertOne({
-          ...t.fields,
-          key: t.key,
-          chunk: last ? last.chunk + 1 : 0,
-          n: 1,
-          values: [r.amount!],
-        });
-        break;
-      } catch (err) {
-        if (!(err instanceof DuplicateKey) || attempt >= 10) throw err;
+      if (added.matched) {
+        rest = rest.slice(room);
+        continue;
       }
     }
+    const chunk = rest.slice(0, ROLLUP.chunk);
+    try {
+      await rollups.insertOne({
+        ...target.fields,
+        key: target.key,
+        chunk: last ? last.chunk + 1 : 0,
+        n: chunk.length,
+        values: chunk,
+      });
+      rest = rest.slice(chunk.length);
+    } catch (err) {
+      if (!(err instanceof DuplicateKey) || attempt >= 10) throw err;
+    }
   }
+}
+
+/**
+ * Queues a stored price report for the rollups (in the report's unit of work): what
+ * `foldPendingReports` counts. Other reports have nothing to count.
+ */
+export async function queueForRollups(store: Store, r: Report): Promise<void> {
+  if (!isCountable(r)) return;
+  await store.collection('rollupQueue').insertOne({
+    _id: r._id,
+    mineral: r.mineral!,
+    unit: r.unit!,
+    currency: r.currency!,
+    region: r.region,
+    amount: r.amount!,
+    createdAt: r.createdAt,
+  });
+}
+
+/**
+ * Counts queued price reports into the rollups, in one unit of work: they are grouped by
+ * bucket (one write per bucket, not per report, so a busy line pays a few writes a second
+ * for its statistics) and leave the queue in the same commit, so each is counted exactly once. Returns how many were counted; call it until it returns 0 to
+ * drain everything. Runs one at a time per store in this process; with several instances
+ * on MongoDB, the transaction makes a racing fold retry and find nothing left to count.
+ */
+export async function foldPendingReports(store: Store, max = 2000): Promise<number> {
+  const running = FOLDING.get(store);
+  if (running) return running;
+  const run = store
+    .unit(async (tx) => {
+      const pending = await tx.collection('rollupQueue').find({}, { limit: max });
+      if (!pending.length) return 0;
+      const groups = new Map<
+        string,
+        { target: ReturnType<typeof rollupTargets>[number]; values: number[] }
+      >();
+      for (const r of pending) {
+        for (const t of rollupTargets(r)) {
+          const g = groups.get(t.key) ?? { target: t, values: [] };
+          g.values.push(r.amount!);
+          groups.set(t.key, g);
+        }
+      }
+      for (const g of groups.values()) await addToBucket(tx, g.target, g.values);
+      await tx.collection('rollupQueue').deleteMany({ _id: { $in: pending.map((r) => r._id) } });
+      return pending.length;
+    })
+    .finally(() => FOLDING.delete(store));
+  FOLDING.set(store, run);
+  return run;
+}
+
+/** The fold running on each store in this process. */
+const FOLDING = new WeakMap<Store, Promise<number>>();
+
+/**
+ * Asks for a fold soon (`delayMs`, once however often asked meanwhile): called after each
+ * handled message, so a busy line folds a few times a second, a quiet one right after.
+ */
+export function foldSoon(store: Store, onError: (err: unknown) => void, delayMs = 250): void {
+  if (FOLD_TIMERS.has(store)) return;
+  const timer = setTimeout(() => {
+    FOLD_TIMERS.delete(store);
+    foldAllPending(store).catch(onError);
+  }, delayMs);
+  timer.unref();
+  FOLD_TIMERS.set(store, timer);
+}
+
+const FOLD_TIMERS = new WeakMap<Store, NodeJS.Timeout>();
+
+/** Folds until nothing waits: what reads of the rollups call first, so statistics never miss a stored report. */
+export async function foldAllPending(store: Store): Promise<void> {
+  while ((await foldPendingReports(store)) > 0);
 }
 
 /**
@@ -107,6 +187,8 @@ export async function rebuildPriceRollups(store: Store): Promise<number> {
   }
   const rollups = store.collection('priceRollups');
   await rollups.deleteMany({});
+  // everything is counted from the reports themselves: nothing waits any more
+  await store.collection('rollupQueue').deleteMany({});
   const docs = [...groups.values()].flatMap((g) => {
     const sorted = g.values.sort((a, b) => a - b);
     const chunks = [];
@@ -249,6 +331,7 @@ function combine(
 
 /** Price statistics read from the rollups: no report is read, each bucket costs O(log n). */
 export async function priceStatsFromRollups(store: Store, q: PriceQuery): Promise<PriceStats> {
+  await foldAllPending(store);
   const { from, to } = range(q);
   const start: Record<string, Date> = {};
   if (from) start.$gte = from;
@@ -294,6 +377,7 @@ export async function commonQuote(
   mineral: Mineral,
   region?: string,
 ): Promise<{ currency: string; unit: Unit } | undefined> {
+  await foldAllPending(store);
   const rows = await store.collection('priceRollups').aggregate<{ _id: { c: string; u: Unit }; n: number }>([
     {
       $match: region
@@ -351,6 +435,7 @@ export async function priceTableFromRollups(
   store: Store,
   q: { bucket: StatBucket; from?: Date; to?: Date },
 ): Promise<PriceTableRow[]> {
+  await foldAllPending(store);
   const { from, to } = range({ ...q, mineral: 'gold', unit: 'g', currency: 'USD' });
   const filter: Record<string, unknown> = { bucket: q.bucket, all: false };
   if (from || to) filter.start = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };

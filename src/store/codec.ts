@@ -3,34 +3,61 @@
  * same shape MongoDB's extended JSON uses) so they come back as Dates.
  */
 export function encodeDoc(doc: unknown): string {
-  return JSON.stringify(doc, function (this: Record<string, unknown>, key, value) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : value;
-  });
+  // native JSON.stringify without a replacer (a replacer is a call per value), on a copy
+  // made only along the paths that hold Dates
+  return JSON.stringify(withDates(doc));
+}
+
+/** The value with every Date as `{ $date }`: the same object when it holds no Date. */
+function withDates(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Date) return { $date: v.toISOString() };
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      const y = withDates(x);
+      if (y !== x) (out ??= v.slice())[i] = y;
+    }
+    return out ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const x = o[k];
+    if (x === null || typeof x !== 'object') continue;
+    const y = withDates(x);
+    if (y !== x) (out ??= { ...o })[k] = y;
+  }
+  return out ?? o;
+}
+
+/** Turns `{"$date": "…"}` objects back into Dates, in place (a loop, not a reviver called for every value). */
+function revive(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === 'object') v[i] = revive(x);
+    }
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  const d = o.$date;
+  if (typeof d === 'string') {
+    let keys = 0;
+    for (const _k in o) if (++keys > 1) break;
+    if (keys === 1) return new Date(d);
+  }
+  for (const k in o) {
+    const x = o[k];
+    if (x !== null && typeof x === 'object') o[k] = revive(x);
+  }
+  return o;
 }
 
 /** The inverse of `encodeDoc`. */
 export function decodeDoc(text: string): Record<string, unknown> & { _id: string } {
-  return JSON.parse(text, (_key, value) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === '$date' && typeof value.$date === 'string')
-        return new Date(value.$date);
-    }
-    return value;
-  });
-}
-
-/**
- * Deep copy of a document (plain objects, arrays, Dates). Used instead of
- * `structuredClone`, which is slower for small documents and builds Dates of another
- * realm under test runners.
- */
-export function clone<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (Array.isArray(v)) return v.map(clone) as T;
-  const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = clone((v as Record<string, unknown>)[k]);
-  return out as T;
+  return revive(JSON.parse(text)) as Record<string, unknown> & { _id: string };
 }

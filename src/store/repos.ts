@@ -1,7 +1,7 @@
 import { DuplicateKey } from '../domain/errors';
 import { newReference } from '../domain/ids';
 import { Channel, Contact, InboundMessage, OutboundMessage, Report, Transport } from '../models';
-import { addToPriceRollups } from '../stats/prices';
+import { queueForRollups } from '../stats/prices';
 import { NewDoc, Store } from './types';
 
 /**
@@ -55,13 +55,20 @@ export async function logInbound(
 ): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
   const col = store.collection('inbound');
   try {
-    return { inbound: await col.insertOne(msg), duplicate: false };
+    return { inbound: await col.insertOne({ ...msg, loggedAt: nextLogTime() }), duplicate: false };
   } catch (err) {
     if (!(err instanceof DuplicateKey)) throw err;
     const inbound = await col.findOne({ channel: msg.channel, providerMessageId: msg.providerMessageId });
     if (!inbound) throw err;
     return { inbound, duplicate: true };
   }
+}
+
+let lastLogged = 0;
+/** Now, to the millisecond, but always later than the last message this process logged. */
+function nextLogTime(): Date {
+  lastLogged = Math.max(lastLogged + 1, Date.now());
+  return new Date(lastLogged);
 }
 
 /** Queues outgoing messages; any whose `dedupeKey` is already queued is skipped, not doubled. */
@@ -82,7 +89,7 @@ export async function enqueue(store: Store, messages: NewDoc<OutboundMessage>[])
 /**
  * Stores a report under a fresh reference number, retrying on the rare clash. When
  * `sourceKey` was already used (the same message processed twice), returns the first report.
- * Price reports are added to the statistics rollups.
+ * Price reports are queued for the statistics in the same unit of work.
  */
 export async function insertReport(
   store: Store,
@@ -91,22 +98,21 @@ export async function insertReport(
   const reports = store.collection('reports');
   for (let attempt = 0; ; attempt++) {
     try {
+      // a price report is queued for the statistics in its own unit of work, and counted
+      // there in batches (see foldPendingReports), one write per bucket rather than per report
       const report = await reports.insertOne({
         ...doc,
         pinned: doc.urgent === true,
         reference: newReference(doc.kind),
+        ...(doc.kind === 'price' ? { rolledUp: true } : {}),
       });
-      await addToPriceRollups(store, report);
+      await queueForRollups(store, report);
       return report;
     } catch (err) {
       if (!(err instanceof DuplicateKey)) throw err;
       if (err.index.startsWith('sourceKey') && doc.sourceKey) {
         const first = await reports.findOne({ sourceKey: doc.sourceKey });
-        if (first) {
-          // the first attempt may have stopped before counting it
-          await addToPriceRollups(store, first);
-          return first;
-        }
+        if (first) return first;
       }
       if (attempt >= 5) throw err;
     }

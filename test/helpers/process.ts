@@ -10,7 +10,11 @@ export async function spawnService(
   port: number,
   env: Record<string, string> = {},
 ): Promise<ChildProcess & { output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  // a benchmark may ask for a CPU profile of the service (BENCH_PROFILE=<folder>)
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN], {
     env: {
       PATH: process.env.PATH,
       DATA_DIR: dataDir,

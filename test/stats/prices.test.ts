@@ -1,5 +1,7 @@
 import { ROLLUP, Report } from '../../src/models';
 import { insertReport } from '../../src/store/repos';
+import { foldAllPending, foldPendingReports } from '../../src/stats/prices';
+import { Store } from '../../src/store/types';
 import { TestService, api, startService } from '../helpers/service';
 
 type Json = Record<string, unknown>;
@@ -263,14 +265,17 @@ describe('the rollups agree with the exact computation', () => {
     await compare();
   });
 
-  test('a busy bucket is split into chunks of sorted values (at most 1,000 each; 50 here); reads merge them, a rebuild splits the same way', async () => {
+  test('a busy bucket is split into chunks of sorted values (at most 250 each; 50 here); reads merge them, a rebuild splits the same way', async () => {
+    const usual = ROLLUP.chunk;
     ROLLUP.chunk = 50;
-    afterThis = () => (ROLLUP.chunk = 1000);
+    afterThis = () => (ROLLUP.chunk = usual);
     const docs = Array.from({ length: 210 }, (_, i) =>
       price(100_000 + ((i * 7919) % 5_000), '2025-03-04T10:00:00Z', { region: 'Mara', mineral: 'gold' }),
     );
-    // all at once: writers race for the same chunks
+    // stored at once, then counted: in one batch, one write per chunk
     await Promise.all(docs.map((d) => insertReport(svc.service.store, d)));
+    expect(await foldPendingReports(svc.service.store)).toBe(210);
+    expect(await foldPendingReports(svc.service.store)).toBe(0);
     const chunks = await svc.service.store
       .collection('priceRollups')
       .find(
@@ -305,6 +310,8 @@ describe('the rollups agree with the exact computation', () => {
     const before = await svc.service.store.collection('priceRollups').countDocuments({});
     const doc = price(1234, '2025-06-03T10:00:00Z', { sourceKey: 'sms:twice', region: 'Geita' });
     await Promise.all([insertReport(svc.service.store, doc), insertReport(svc.service.store, doc)]);
+    await foldAllPending(svc.service.store);
+    await foldAllPending(svc.service.store);
     const rollups = await svc.service.store
       .collection('priceRollups')
       .find({ start: { $gte: new Date('2025-06-01'), $lt: new Date('2025-07-01') } });
@@ -312,4 +319,66 @@ describe('the rollups agree with the exact computation', () => {
     expect(rollups.every((r) => r.n === 1 && r.values.length === 1)).toBe(true);
     expect(await svc.service.store.collection('priceRollups').countDocuments({})).toBe(before + 4);
   });
+
+  test('a price report is counted once its fold runs, in the same commit that takes it off the queue', async () => {
+    const store = svc.service.store;
+    const doc = price(4321, '2025-08-05T10:00:00Z', { region: 'Lomami' });
+    const report = await insertReport(store, doc);
+    expect(await store.collection('rollupQueue').findOne({ _id: report._id })).toMatchObject({
+      amount: 4321,
+    });
+    const counted = () => store.collection('priceRollups').countDocuments({ region: 'Lomami' });
+    expect(await counted()).toBe(0);
+    // a fold that fails half-way changes nothing: the report waits for the next one
+    const failing = faultyRollups(store);
+    await expect(foldPendingReports(failing)).rejects.toThrow('injected');
+    expect(await counted()).toBe(0);
+    expect(await store.collection('rollupQueue').countDocuments({ _id: report._id })).toBe(1);
+    await foldAllPending(store);
+    expect(await counted()).toBe(2); // its week and month
+    expect(await store.collection('rollupQueue').countDocuments({})).toBe(0);
+    // reading the statistics folds first: nothing stored is ever missing from them
+    await insertReport(store, price(4400, '2025-08-06T10:00:00Z', { region: 'Lomami' }));
+    const q =
+      '/api/v1/stats/prices?mineral=gold&unit=g&currency=CDF&region=Lomami&from=2025-08-04&to=2025-08-10';
+    expect(((await api(svc, 'GET', q)).body.buckets as Json[])[0]).toMatchObject({ count: 2 });
+  });
 });
+
+/** The store, with a unit whose second rollup write fails (as a full disk would). */
+function faultyRollups(store: Store): Store {
+  return {
+    ...store,
+    engine: store.engine,
+    collection: store.collection.bind(store),
+    ping: store.ping.bind(store),
+    close: store.close.bind(store),
+    unit: (fn) =>
+      store.unit((tx) => {
+        let writes = 0;
+        const proxy: Store = {
+          ...tx,
+          engine: tx.engine,
+          ping: tx.ping.bind(tx),
+          close: tx.close.bind(tx),
+          unit: (f) => f(proxy),
+          collection: ((name: string) => {
+            const c = tx.collection(name as 'priceRollups');
+            if (name !== 'priceRollups') return c;
+            return new Proxy(c, {
+              get(target, prop) {
+                const v = (target as unknown as Record<string | symbol, unknown>)[prop];
+                if (typeof v !== 'function') return v;
+                if (['insertOne', 'updateOne'].includes(String(prop)) && ++writes > 1)
+                  return async () => {
+                    throw new Error('injected: the disk is full');
+                  };
+                return (v as (...a: unknown[]) => unknown).bind(target);
+              },
+            });
+          }) as Store['collection'],
+        };
+        return fn(proxy);
+      }),
+  };
+}

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { ConnectionFailed, ContactStopped, FailedWithReason, Throttled } from '../../domain/errors';
@@ -30,6 +31,15 @@ class RebasedRequestClient extends twilio.RequestClient {
     timeout: number,
   ) {
     super({ timeout, autoRetry: false });
+    // the library keeps connections alive over HTTPS (Twilio itself); a plain-HTTP base (a
+    // local fake, a staging proxy) gets the same, instead of a new connection per message
+    if (base.startsWith('http:'))
+      (this as unknown as { axios: { defaults: { httpAgent: unknown } } }).axios.defaults.httpAgent =
+        new http.Agent({
+          keepAlive: true,
+          maxSockets: 32,
+          timeout,
+        });
   }
   override request<T>(opts: RequestOptions<T>) {
     const u = new URL(opts.uri);

@@ -77,12 +77,11 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
     const [doc] = this.table.select(filter, { ...options, limit: 1 });
-    return doc ? project(doc, options.projection) : null;
+    return doc ?? null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    const docs = this.table.select(filter, options);
-    return options.projection ? docs.map((d) => project(d, options.projection)) : docs;
+    return this.table.select(filter, options);
   }
 
   /** Read a page at a time (rowid order, or sorted in pages for a sort), yielding between pages. */
@@ -176,6 +175,7 @@ export class EmbeddedStore implements Store {
   private collections = new Map<CollectionName, EmbeddedCollection<any>>();
   private writer: Writer;
   private sweepTimer?: NodeJS.Timeout;
+  private checkpointer: Checkpointer;
   /** What opening did to an older store, for the start-up log. */
   readonly upgraded?: { from: number; to: number; documents: number };
 
@@ -193,8 +193,13 @@ export class EmbeddedStore implements Store {
       this.lock.exec('BEGIN EXCLUSIVE; COMMIT;');
       this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // NORMAL: commits are not synced by SQLite; with `full` (the default) the writer syncs the
+      // log itself, off the event loop, before anyone is told a write is durable
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`cache_size = -${(options.cacheMb ?? 32) * 1024}`);
+      // checkpoints (copying the log into the store, and syncing it) run on a thread of their
+      // own (see `Checkpointer`), never in a commit on the event loop
+      this.db.pragma('wal_autocheckpoint = 0');
     } catch (err) {
       if (lock?.open) lock.close();
       const busy = (err as { code?: string }).code === 'SQLITE_BUSY';
@@ -213,7 +218,8 @@ export class EmbeddedStore implements Store {
         `the data folder ${options.dir} was written by a newer Chimba (store format ${format}; this one reads up to ${EMBEDDED_FORMAT}): run that version, or restore a backup made for this one`,
       );
     }
-    this.writer = new Writer(this.db);
+    this.writer = new Writer(this.db, options.sync === 'normal' ? undefined : `${file}-wal`);
+    this.checkpointer = new Checkpointer(file);
     this.upgraded = this.openTables(format);
     const every = options.ttlSweepMs ?? 60_000;
     this.sweepTimer = setInterval(() => void this.sweepExpired().catch(() => undefined), every);
@@ -299,7 +305,7 @@ export class EmbeddedStore implements Store {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.partial`;
     fs.rmSync(tmp, { force: true });
-    this.writer.flush();
+    await this.writer.synced();
     // a reader of its own, on a thread of its own: the copy is one consistent snapshot (WAL),
     // and writes (and webhooks) go on meanwhile
     await new Promise<void>((resolve, reject) => {
@@ -327,7 +333,9 @@ export class EmbeddedStore implements Store {
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (!this.db.open) return;
-    this.writer.flush();
+    await this.writer.synced();
+    this.writer.close();
+    await this.checkpointer.stop();
     try {
       this.db.pragma('optimize');
     } catch {
@@ -337,6 +345,43 @@ export class EmbeddedStore implements Store {
     this.lock.close();
   }
 }
+
+/**
+ * Keeps the write-ahead log short from a thread of its own: every `everyMs` it copies what
+ * was committed into the store file (`wal_checkpoint(PASSIVE)`: it never waits for or blocks
+ * the writer). SQLite would otherwise do it inside a commit, on the event loop.
+ */
+class Checkpointer {
+  private worker?: Worker;
+  constructor(file: string, everyMs = 250) {
+    this.worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, everyMs } });
+    this.worker.unref();
+    this.worker.on('error', () => undefined);
+  }
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return;
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.ref(); // its last checkpoint is awaited: the process must not end under it
+    w.postMessage('stop');
+    await exited;
+  }
+}
+
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+const db = new Database(workerData.file, { timeout: 1000 });
+const run = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { /* the next round tries again */ } };
+const timer = setInterval(run, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  run();
+  db.close();
+  process.exit(0);
+});
+`;
 
 /** The backup thread: opens the store read-only and writes a compact copy of one snapshot. */
 const BACKUP_WORKER = `

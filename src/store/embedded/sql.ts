@@ -215,6 +215,7 @@ export function translateSort(info: TableInfo, sort: Sort | undefined): string |
     if (!p || p.multikey || p.kind === 'mixed' || p.kind === 'object') return null;
     terms.push(`${pathExpr(path, p.kind)} ${d}`);
   }
-  // ties broken by insertion order, as MongoDB's natural order does in practice
-  return `ORDER BY ${terms.join(', ')}, rowid ASC`;
+  // ties come in the index's order (unspecified, as in MongoDB): a tie-breaker would stop
+  // SQLite from reading an index in order and make it sort instead
+  return `ORDER BY ${terms.join(', ')}`;
 }

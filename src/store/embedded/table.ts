@@ -139,9 +139,49 @@ export class Table<T extends Doc = Doc> {
 
   // ---- reads ----------------------------------------------------------------------------
 
-  /** Documents matching a filter, in order, skipped and limited. */
+  /** Documents matching a filter, in order, skipped and limited (projected in SQL when it can be). */
   select(filter: Filter, options: FindOptions = {}): T[] {
-    return this.rows(filter, options).map((r) => r.doc);
+    const projected = this.projected(filter, options);
+    if (projected) return projected;
+    const docs = this.rows(filter, options).map((r) => r.doc);
+    return options.projection ? (new Query({}).find(docs, options.projection as any).all() as T[]) : docs;
+  }
+
+  /**
+   * An inclusion projection of scalar fields on a filter and sort SQL says exactly: only
+   * those fields are read (`json_extract`), no document is parsed. Undefined otherwise.
+   */
+  projected(filter: Filter, options: FindOptions): T[] | undefined {
+    const projection = options.projection;
+    if (!projection) return undefined;
+    const entries = Object.entries(projection);
+    if (!entries.length || entries.some(([k, v]) => v !== 1 && !(k === '_id' && v === 0))) return undefined;
+    const fields = entries.filter(([k, v]) => k !== '_id' && v === 1).map(([k]) => k);
+    const kinds = fields.map((f) => this.info.paths.get(f));
+    if (kinds.some((k) => !k || k.multikey || k.kind === 'mixed' || k.kind === 'object')) return undefined;
+    const t = translate(this.info, filter);
+    const order = translateSort(this.info, options.sort);
+    if (!t.exact || order === null) return undefined;
+    const skip = options.skip ?? 0;
+    const limit = options.limit || -1;
+    const withId = projection._id !== 0;
+    const cols = fields.map((f, i) => `${pathExpr(f, kinds[i]!.kind)} AS p${i}`);
+    // without _id, a query whose fields are all in an index reads the index alone
+    const sql = `SELECT ${[...(withId ? ['id'] : []), ...cols].join(', ')} FROM "${this.info.table}" WHERE ${t.where} ${order} LIMIT ${limit} OFFSET ${skip}`;
+    return (this.stmt(sql).all(...t.params) as Record<string, unknown>[]).map((r) => {
+      const doc: Record<string, unknown> = withId ? { _id: r.id } : {};
+      fields.forEach((f, i) => {
+        const v = r[`p${i}`];
+        if (v === null || v === undefined) return;
+        const kind = kinds[i]!.kind;
+        const value = kind === 'date' ? new Date(v as string) : kind === 'boolean' ? v === 1 : v;
+        const parts = f.split('.');
+        let o = doc;
+        for (let j = 0; j < parts.length - 1; j++) o = (o[parts[j]] ??= {}) as Record<string, unknown>;
+        o[parts[parts.length - 1]] = value;
+      });
+      return doc as T;
+    });
   }
 
   /** Matching documents with the JSON text they were read from. */
@@ -232,7 +272,30 @@ export class Table<T extends Doc = Doc> {
     return { docs, last: rows.length ? rows[rows.length - 1].r : after };
   }
 
-  // ---- writes (synchronous; run by the engine inside a savepoint) ---------------------
+  // ---- writes (synchronous; run by the engine inside its transaction) ----------------
+
+  private depth = 0;
+  /** The statements of one write, all or none: a savepoint, used only when a write takes several. */
+  private atomic<R>(fn: () => R): R {
+    const name = `t${++this.depth}_${this.name}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const r = fn();
+      this.db.exec(`RELEASE ${name}`);
+      return r;
+    } catch (err) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Whether a document's writes take more than one statement (it has side tables). */
+  private get multi(): boolean {
+    return this.info.sideTables.size > 0;
+  }
 
   private prepare(raw: unknown): T {
     const doc = this.compiled.prepare(raw as Record<string, unknown>) as T;
@@ -270,9 +333,13 @@ export class Table<T extends Doc = Doc> {
 
   insert(raw: unknown): T {
     const doc = this.prepare(raw);
-    try {
+    const write = () => {
       this.stmt(`INSERT INTO "${this.info.table}" (id, doc) VALUES (?, ?)`).run(doc._id, encodeDoc(doc));
       this.sides(doc, doc._id);
+    };
+    try {
+      if (this.multi) this.atomic(write);
+      else write();
     } catch (err) {
       this.duplicate(err);
     }
@@ -282,9 +349,13 @@ export class Table<T extends Doc = Doc> {
   private replace(beforeText: string, before: T, after: T): boolean {
     const text = encodeDoc(after);
     if (text === beforeText) return false;
-    try {
+    const write = () => {
       this.stmt(`UPDATE "${this.info.table}" SET doc = ? WHERE id = ?`).run(text, after._id);
       this.sides(after, after._id, before);
+    };
+    try {
+      if (this.multi) this.atomic(write);
+      else write();
     } catch (err) {
       this.duplicate(err);
     }
@@ -310,7 +381,12 @@ export class Table<T extends Doc = Doc> {
     return { before: row.doc, after: modified ? after : row.doc, modified };
   }
 
+  /** All matches change, or none does (a document that breaks the schema stops the whole update). */
   updateMany(filter: Filter, update: Update): { matched: number; modified: number } {
+    return this.atomic(() => this.updateEach(filter, update));
+  }
+
+  private updateEach(filter: Filter, update: Update): { matched: number; modified: number } {
     const matches = this.rows(filter);
     let modified = 0;
     for (const row of matches) {
@@ -323,10 +399,14 @@ export class Table<T extends Doc = Doc> {
 
   delete(filter: Filter, one: boolean): number {
     const matches = this.select(filter, one ? { limit: 1 } : {});
-    for (const d of matches) {
-      this.stmt(`DELETE FROM "${this.info.table}" WHERE id = ?`).run(d._id);
-      this.sides(undefined, d._id, d);
-    }
+    const run = () => {
+      for (const d of matches) {
+        this.stmt(`DELETE FROM "${this.info.table}" WHERE id = ?`).run(d._id);
+        this.sides(undefined, d._id, d);
+      }
+    };
+    if (matches.length > 1 || this.multi) this.atomic(run);
+    else run();
     return matches.length;
   }
 

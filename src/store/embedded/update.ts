@@ -105,7 +105,9 @@ function arrayAt(doc: any, path: string, op: string): any[] {
 
 function sortList(list: any[], spec: 1 | -1 | Record<string, 1 | -1>): void {
   if (typeof spec === 'number') {
-    list.sort((a, b) => compare(a, b) * spec);
+    // a list of numbers (a price rollup) sorts as numbers: no type ranking needed
+    if (list.every((x) => typeof x === 'number')) list.sort((a, b) => (a - b) * spec);
+    else list.sort((a, b) => compare(a, b) * spec);
     return;
   }
   const keys = Object.entries(spec);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ChimbaError, StoreUnavailable } from '../../domain/errors';
 
@@ -10,8 +11,13 @@ import { ChimbaError, StoreUnavailable } from '../../domain/errors';
  *   inbound message is one unit.
  * - A single write outside a unit runs at once (it is synchronous) inside its own savepoint.
  * - **Group commit**: units and writes join the open transaction; it commits when nobody
- *   is waiting to write (or the batch is big or old), so one fsync covers many of them.
- *   Each caller is answered only once its commit is durable.
+ *   is waiting to write (or the batch is big or old). Each caller is answered only once its
+ *   commit is durable.
+ * - **Durable off the event loop**: SQLite commits without syncing (`synchronous=NORMAL`,
+ *   which keeps the store consistent); the write-ahead log is then fsynced on libuv's thread
+ *   pool, and only then are that commit's callers answered. One fsync covers every commit
+ *   made while the previous one ran, and webhooks are served meanwhile: the durability of
+ *   `synchronous=FULL` without the event loop waiting for the disk.
  *
  * Readers on the same connection may see writes of the open batch before they are durable.
  * Nothing leaves the process on such a read alone: sending a message first claims it, and
@@ -22,24 +28,35 @@ export class Writer {
   private waiting: (() => void)[] = [];
   private open = false;
   private acks: { resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private commitTimer?: NodeJS.Immediate;
+  private commitTimer?: NodeJS.Immediate | NodeJS.Timeout;
+  private lastCommit = 0;
   private openedAt = 0;
   private savepoints = 0;
+  /** Committed, waiting for the next fsync of the log. */
+  private unsynced: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private syncing = false;
+  private walFd?: number;
 
   constructor(
     private db: Database.Database,
-    private limits: { maxBatch: number; maxDelayMs: number } = { maxBatch: 500, maxDelayMs: 25 },
+    /** The write-ahead log to fsync after commits; none (`sync: 'normal'`): a commit is enough. */
+    private walFile?: string,
+    private limits: { maxBatch: number; maxDelayMs: number; minIntervalMs: number } = {
+      maxBatch: 500,
+      maxDelayMs: 25,
+      minIntervalMs: 4,
+    },
   ) {}
 
   /** Runs a synchronous write now (or after the unit in progress), durably; resolves after its commit. */
   async write<T>(fn: () => T): Promise<T> {
     let result: T;
-    if (!this.locked) result = this.inSavepoint(fn);
+    if (!this.locked) result = this.run(fn);
     else {
       // a unit has the store: wait for it, then run before the next one
       await this.acquire();
       try {
-        result = this.inSavepoint(fn);
+        result = this.run(fn);
       } finally {
         this.release();
       }
@@ -70,31 +87,30 @@ export class Writer {
     return result;
   }
 
-  /** Runs a write of the unit in progress: inside the unit's savepoint, so it commits with it. */
+  /**
+   * Runs a write of the unit in progress: in the unit's transaction, so it commits with it.
+   * A write is atomic on its own (one statement, or the table's own savepoint when it
+   * takes several).
+   */
   direct<T>(fn: () => T): T {
-    return this.inSavepoint(fn);
+    return fn();
   }
 
-  private inSavepoint<T>(fn: () => T): T {
-    const name = this.begin();
-    try {
-      const r = fn();
-      this.db.exec(`RELEASE ${name}`);
-      return r;
-    } catch (err) {
-      this.rollback(name);
-      throw err;
-    } finally {
-      this.savepoints--;
-    }
+  /** Runs a write in the open batch (opening one when none is). */
+  private run<T>(fn: () => T): T {
+    this.openBatch();
+    return fn();
+  }
+
+  private openBatch(): void {
+    if (this.open) return;
+    this.db.exec('BEGIN');
+    this.open = true;
+    this.openedAt = Date.now();
   }
 
   private begin(): string {
-    if (!this.open) {
-      this.db.exec('BEGIN');
-      this.open = true;
-      this.openedAt = Date.now();
-    }
+    this.openBatch();
     const name = `w${++this.savepoints}`;
     this.db.exec(`SAVEPOINT ${name}`);
     return name;
@@ -148,16 +164,27 @@ export class Writer {
 
   private commitSoon(now: boolean): void {
     if (now && !this.locked) {
-      if (this.commitTimer) clearImmediate(this.commitTimer);
-      this.commitTimer = undefined;
+      this.clearTimer();
       this.commit();
       return;
     }
-    this.commitTimer ??= setImmediate(() => {
+    if (this.commitTimer) return;
+    const fire = () => {
       this.commitTimer = undefined;
       // nobody else waiting to write: commit what this batch holds
       if (!this.locked) this.commit();
-    });
+    };
+    // a store at rest commits at once; a busy one at most every `minIntervalMs`, so each
+    // commit carries many writes (fewer pages written, one sync for all)
+    const wait = this.lastCommit + this.limits.minIntervalMs - Date.now();
+    this.commitTimer = wait > 0 ? setTimeout(fire, wait) : setImmediate(fire);
+  }
+
+  private clearTimer(): void {
+    if (!this.commitTimer) return;
+    clearTimeout(this.commitTimer as NodeJS.Timeout);
+    clearImmediate(this.commitTimer as NodeJS.Immediate);
+    this.commitTimer = undefined;
   }
 
   /** Commits the open batch (one fsync) and answers everyone in it. */
@@ -166,6 +193,7 @@ export class Writer {
     const acks = this.acks;
     this.acks = [];
     this.open = false;
+    this.lastCommit = Date.now();
     try {
       this.db.exec('COMMIT');
     } catch (err) {
@@ -181,13 +209,61 @@ export class Writer {
       for (const a of acks) a.reject(failure);
       return;
     }
-    for (const a of acks) a.resolve();
+    if (!this.walFile) for (const a of acks) a.resolve();
+    else {
+      this.unsynced.push(...acks);
+      this.sync();
+    }
+  }
+
+  /** Fsyncs the log on the thread pool, answering everyone committed before it started; one at a time. */
+  private sync(): void {
+    if (this.syncing || !this.unsynced.length) return;
+    const acks = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    const done = (err: unknown) => {
+      this.syncing = false;
+      if (err) {
+        const failure = new StoreUnavailable(
+          `embedded store could not sync to disk: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
+        for (const a of acks) a.reject(failure);
+      } else for (const a of acks) a.resolve();
+      this.sync();
+    };
+    try {
+      this.walFd ??= fs.openSync(this.walFile!, 'r');
+    } catch (err) {
+      done(err);
+      return;
+    }
+    fs.fsync(this.walFd, done);
+  }
+
+  /** Resolves when every commit so far is on disk (a backup, a clean close). */
+  async synced(): Promise<void> {
+    this.flush();
+    while (this.syncing || this.unsynced.length) {
+      await new Promise<void>((resolve, reject) => {
+        this.unsynced.push({ resolve, reject });
+        this.sync();
+      });
+    }
+  }
+
+  /** Closes the log's descriptor (after `synced`). */
+  close(): void {
+    if (this.walFd !== undefined) fs.closeSync(this.walFd);
+    this.walFd = undefined;
   }
 
   /** Commits what is pending now (before a backup or at close). */
   flush(): void {
-    if (this.commitTimer) clearImmediate(this.commitTimer);
-    this.commitTimer = undefined;
+    this.clearTimer();
     this.commit();
   }
 }
