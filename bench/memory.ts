@@ -1,121 +1,71 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { Contact } from '../src/models';
-import { EmbeddedStore } from '../src/store';
-import { NewDoc } from '../src/store/types';
 import { tempDir } from '../test/helpers/engines';
-import { REGIONS, insertAll, priceReports, rng } from './data';
+import { FakeTwilio } from '../test/helpers/fakeTwilio';
+import { dataset } from './dataset';
+import { chimba, load, rssOf } from './process';
 import { BenchResult } from './types';
 
-const MB = 2 ** 20;
-
-function rss(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return Math.round(process.memoryUsage().rss / MB);
-}
-
-function contacts(n: number): NewDoc<Contact>[] {
-  const rand = rng(7);
-  const roles = ['miner', 'pit_leader', 'processor', 'trader', 'community_leader'] as const;
-  const langs = ['fr', 'sw', 'en', 'es', 'pt'] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const value = `+2439${String(10_000_000 + i).padStart(8, '0')}`;
-    const now = new Date(Date.UTC(2026, 0, 1) + i * 1000);
-    return {
-      addresses: [{ key: `sms:${value}`, channel: 'sms', value, transport: 'twilio', addedAt: now }],
-      country: 'CD',
-      language: langs[Math.floor(rand() * langs.length)],
-      role: roles[Math.floor(rand() * roles.length)],
-      region: REGIONS[Math.floor(rand() * REGIONS.length)],
-      site: `Site ${Math.floor(rand() * 500)}`,
-      minerals: ['gold'],
-      registration: 'complete',
-      firstSeenAt: now,
-      lastSeenAt: now,
-    };
-  });
-}
-
-/** Runs in a child process, so the numbers are the store's alone; prints one JSON line. */
-async function child(nContacts: number, nReports: number) {
-  const tmp = tempDir('chimba-mem-');
-  try {
-    let store = new EmbeddedStore({ dir: tmp.dir, sync: 'normal' });
-    await store.ping();
-    const idle = rss();
-    await insertAll(store, 'contacts', contacts(nContacts));
-    await insertAll(store, 'reports', priceReports(nReports));
-    const loaded = rss();
-    await store.close();
-    const t = performance.now();
-    store = new EmbeddedStore({ dir: tmp.dir, sync: 'normal' });
-    await store.ping();
-    const openMs = performance.now() - t;
-    const reopened = rss();
-    const counted = {
-      contacts: await store.collection('contacts').countDocuments({}),
-      reports: await store.collection('reports').countDocuments({}),
-    };
-    await store.close();
-    console.log(JSON.stringify({ idle, loaded, reopened, openMs: Math.round(openMs), ...counted }));
-  } finally {
-    tmp.remove();
+/** Starts the service on a data folder: how long until `/readyz` answers 200, and its memory then and after work. */
+async function startAndMeasure(dir: string) {
+  const fake = await new FakeTwilio().start();
+  const t = performance.now();
+  const svc = await chimba(dir, fake.url);
+  let readyMs = 0;
+  for (;;) {
+    const ok = await fetch(`${svc.url}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) {
+      readyMs = Math.round(performance.now() - t);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
+  const atReady = rssOf(svc.pid);
+  // work on what is stored: webhooks (new reports, contacts found among 100,000), the
+  // dashboard's counts and lists, the statistics
+  await load(svc.url, { seconds: 10, connections: 20, rate: 300, from: 90_000_000 });
+  for (const path of ['/api/v1/stats/prices?mineral=gold', '/api/v1/reports?limit=200', '/api/v1/stats/deliveries'])
+    await fetch(svc.url + path, { headers: { authorization: 'Bearer admin-token-for-tests-0123456789' } });
+  await new Promise((r) => setTimeout(r, 2000));
+  const afterWork = rssOf(svc.pid);
+  await svc.stop();
+  await fake.stop();
+  return { readyMs, atReady, afterWork };
 }
 
 /**
- * memory: resident memory of a process holding the embedded store, empty and with
- * `BENCH_CONTACTS` (100,000) contacts and `BENCH_REPORTS` (1,000,000) reports, after
- * loading them and after a restart that reads them back from disk.
+ * memory: resident memory of the service holding `BENCH_CONTACTS` (100,000) contacts,
+ * `BENCH_REPORTS` (1,000,000) price reports, 5,000,000 outgoing and 5,000,000 inbound
+ * messages, at ready and after ten seconds of webhooks and some staff reads, against the
+ * same service on an empty store; and how long it takes from start to ready. The store is
+ * built once and kept between runs (see bench/dataset.ts).
  */
 export async function memoryBench(): Promise<BenchResult> {
-  const nContacts = Number(process.env.BENCH_CONTACTS ?? 100_000);
-  const nReports = Number(process.env.BENCH_REPORTS ?? 1_000_000);
-  const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--max-old-space-size=8192',
-        '--import',
-        'tsx',
-        path.join(__dirname, 'memory.ts'),
-        '--child',
-      ],
-      {
-        env: { ...process.env, MEMORY_CHILD: `${nContacts},${nReports}` },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let text = '';
-    p.stdout.on('data', (d) => (text += d));
-    p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`memory child exited ${code}`))));
-  });
-  const m = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  const size = {
+    contacts: Number(process.env.BENCH_CONTACTS ?? 100_000),
+    reports: Number(process.env.BENCH_REPORTS ?? 1_000_000),
+    outbound: Number(process.env.BENCH_MESSAGES ?? 5_000_000),
+    inbound: Number(process.env.BENCH_MESSAGES ?? 5_000_000),
+  };
+  const empty = tempDir('chimba-bench-');
+  const onEmpty = await startAndMeasure(empty.dir).finally(() => empty.remove());
+  const full = await dataset(size, { copy: false });
+  const onFull = await startAndMeasure(full.dir);
+  const documents = size.contacts + size.reports + size.outbound + size.inbound;
   return {
     bench: 'memory',
-    value: m.reopened,
-    baseline: m.idle,
-    ratio: Math.round((m.reopened / m.idle) * 100) / 100,
-    target: 'report both (no target)',
-    unit: 'MB RSS',
-    met: true,
+    value: onFull.afterWork,
+    baseline: onEmpty.afterWork,
+    ratio: Math.round((onFull.afterWork / onEmpty.afterWork) * 100) / 100,
+    target: '<= 400 MB with the full store, not growing with stored documents; ready <= 3 s',
+    unit: 'MB RSS after work',
+    met: onFull.afterWork <= 400 && onFull.readyMs <= 3000,
     details: {
-      contacts: m.contacts,
-      reports: m.reports,
-      idleMb: m.idle,
-      afterLoadingMb: m.loaded,
-      afterRestartMb: m.reopened,
-      restartOpenMs: m.openMs,
-      perReportKb: Math.round((((m.reopened - m.idle) * 1024) / (m.reports + m.contacts)) * 100) / 100,
+      documents,
+      ...size,
+      emptyStore: onEmpty,
+      fullStore: onFull,
+      bytesPerStoredDocument: Math.round(((onFull.afterWork - onEmpty.afterWork) * 2 ** 20) / documents),
     },
   };
-}
-
-if (process.env.MEMORY_CHILD) {
-  const [c, r] = process.env.MEMORY_CHILD.split(',').map(Number);
-  child(c, r).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
 }

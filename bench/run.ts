@@ -8,6 +8,8 @@ import path from 'node:path';
 import { broadcastBench } from './broadcast';
 import { memoryBench } from './memory';
 import { pricesBench } from './prices';
+import { readsBench } from './reads';
+import { sustainedBench } from './sustained';
 import { rateBench } from './rate';
 import { smsCostBench } from './sms-cost';
 import { BenchResult } from './types';
@@ -16,6 +18,8 @@ import { webhookBench } from './webhook';
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'sms-cost': smsCostBench,
   webhook: webhookBench,
+  sustained: sustainedBench,
+  reads: readsBench,
   broadcast: broadcastBench,
   rate: rateBench,
   prices: pricesBench,

@@ -240,6 +240,174 @@ for (const engine of engines()) {
         },
       ]);
     });
+
+    test('filters SQL answers: equality with null, $ne, $in with null, $exists, ranges on dates, $or, arrays', async () => {
+      const contacts = store.collection('contacts');
+      const at = (d: number) => new Date(Date.UTC(2026, 10, d));
+      const addr = (v: string) =>
+        ({ key: `sms:${v}`, channel: 'sms', value: v, transport: 'twilio' }) as const;
+      await contacts.insertMany([
+        {
+          addresses: [addr('+1')],
+          region: 'Geita',
+          minerals: ['gold', 'tin'],
+          lastSeenAt: at(1),
+          optedOut: false,
+        },
+        { addresses: [addr('+2')], region: 'Mara', minerals: ['gold'], lastSeenAt: at(5), optedOut: true },
+        { addresses: [addr('+3')], minerals: [], lastSeenAt: at(9), optedOut: false },
+        {
+          addresses: [addr('+4'), { ...addr('+5'), channel: 'telegram', key: 'telegram:5' }],
+          region: 'Ituri',
+          lastSeenAt: at(12),
+        },
+      ]);
+      const values = async (filter: Record<string, unknown>) =>
+        (await contacts.find(filter, { sort: { lastSeenAt: 1 } })).map((c) => c.addresses[0].value);
+      expect(await values({ region: null })).toEqual(['+3']);
+      expect(await values({ region: { $ne: 'Geita' } })).toEqual(['+2', '+3', '+4']);
+      expect(await values({ region: { $in: ['Mara', null] } })).toEqual(['+2', '+3']);
+      expect(await values({ region: { $exists: false } })).toEqual(['+3']);
+      expect(await values({ region: { $exists: true }, optedOut: false })).toEqual(['+1', '+4']);
+      expect(await values({ lastSeenAt: { $gt: at(1), $lte: at(9) } })).toEqual(['+2', '+3']);
+      expect(await values({ $or: [{ region: 'Mara' }, { lastSeenAt: { $gte: at(12) } }] })).toEqual([
+        '+2',
+        '+4',
+      ]);
+      expect(await values({ minerals: 'tin' })).toEqual(['+1']);
+      expect(await values({ minerals: { $in: ['gold', 'coltan'] } })).toEqual(['+1', '+2']);
+      expect(await values({ 'addresses.key': 'telegram:5' })).toEqual(['+4']);
+      expect(await values({ 'addresses.channel': 'telegram' })).toEqual(['+4']);
+      expect(await contacts.countDocuments({ minerals: 'gold', optedOut: false })).toBe(1);
+    });
+
+    test('what SQL cannot say is still answered exactly: regular expressions, mixed paths, sorts on arrays', async () => {
+      const out = store.collection('outbound');
+      await out.insertMany([
+        outbound({ dedupeKey: 'digest:1', text: 'a', buttons: [[{ text: 'x', data: 'p:1' }]] }),
+        outbound({ dedupeKey: 'digest:2', text: 'b' }),
+        outbound({ dedupeKey: 'triage:1', text: 'c', priority: 1 }),
+      ]);
+      expect(
+        (await out.find({ dedupeKey: { $regex: '^digest:' } }, { sort: { text: 1 } })).map((m) => m.text),
+      ).toEqual(['a', 'b']);
+      expect((await out.find({ 'buttons.0.0.data': 'p:1' })).map((m) => m.text)).toEqual(['a']);
+      expect(await out.countDocuments({ dedupeKey: { $regex: 'e:' } })).toBe(1);
+      // a page of an inexact filter: checked one by one in SQL's order until it is full
+      const page = await out.find(
+        { dedupeKey: { $regex: ':' } },
+        { sort: { priority: -1, text: 1 }, skip: 1, limit: 1 },
+      );
+      expect(page.map((m) => m.text)).toEqual(['a']);
+    });
+
+    test('projections, including one answered from an index alone, and streams in pages', async () => {
+      const reports = store.collection('reports');
+      const docs = Array.from({ length: 25 }, (_, i) => ({
+        kind: 'price' as const,
+        reference: `P-${'ABCDEFGHJKMNPQRSTUVWXYZ23'[i]}2222`,
+        channel: 'sms' as const,
+        mineral: 'gold' as const,
+        amount: 1000 + i,
+        currency: 'CDF',
+        unit: 'g' as const,
+        region: i % 2 ? 'Geita' : 'Mara',
+        createdAt: new Date(Date.UTC(2026, 10, 1, i)),
+      }));
+      await reports.insertMany(docs);
+      const covered = await reports.find(
+        {
+          mineral: 'gold',
+          currency: 'CDF',
+          region: 'Geita',
+          createdAt: { $gte: new Date(Date.UTC(2026, 10, 1, 10)) },
+        },
+        { sort: { createdAt: -1 }, limit: 3, projection: { _id: 0, amount: 1, createdAt: 1 } },
+      );
+      expect(covered).toEqual([
+        { amount: 1023, createdAt: new Date(Date.UTC(2026, 10, 1, 23)) },
+        { amount: 1021, createdAt: new Date(Date.UTC(2026, 10, 1, 21)) },
+        { amount: 1019, createdAt: new Date(Date.UTC(2026, 10, 1, 19)) },
+      ]);
+      const withId = await reports.findOne({ amount: 1000 }, { projection: { reference: 1 } });
+      expect(Object.keys(withId!).sort()).toEqual(['_id', 'reference']);
+      const streamed: number[] = [];
+      for await (const r of reports.stream({ region: 'Mara' }, { batchSize: 4 })) streamed.push(r.amount!);
+      expect(streamed.sort((a, b) => a - b)).toEqual(
+        docs.filter((d) => d.region === 'Mara').map((d) => d.amount),
+      );
+      const sorted: number[] = [];
+      for await (const r of reports.stream({}, { sort: { amount: -1 }, batchSize: 7 }))
+        sorted.push(r.amount!);
+      expect(sorted).toEqual(docs.map((d) => d.amount).reverse());
+    });
+
+    test('groups on plain fields count and sum as MongoDB does, with null for a missing key and no row for nothing', async () => {
+      const out = store.collection('outbound');
+      await out.insertMany([
+        outbound({ status: 'sent', segments: 1 }),
+        outbound({ status: 'sent', segments: 2, transport: 'telegram', channel: 'telegram' }),
+        outbound({ status: 'dead', segments: 3 }),
+        outbound({ status: 'sent', segments: 1, broadcastId: 'b1' }),
+      ]);
+      const rows = await out.aggregate<{ _id: { t: string; s: string }; n: number; seg: number }>([
+        { $match: { status: { $in: ['sent', 'dead'] } } },
+        { $group: { _id: { t: '$transport', s: '$status' }, n: { $sum: 1 }, seg: { $sum: '$segments' } } },
+        { $sort: { '_id.t': 1, '_id.s': 1 } },
+      ]);
+      expect(rows).toEqual([
+        { _id: { t: 'telegram', s: 'sent' }, n: 1, seg: 2 },
+        { _id: { t: 'twilio', s: 'dead' }, n: 1, seg: 3 },
+        { _id: { t: 'twilio', s: 'sent' }, n: 2, seg: 2 },
+      ]);
+      const byBroadcast = await out.aggregate<{ _id: string | null; n: number }>([
+        { $match: {} },
+        { $group: { _id: '$broadcastId', n: { $sum: 1 } } },
+        { $sort: { n: -1 } },
+      ]);
+      expect(byBroadcast).toEqual([
+        { _id: null, n: 3 },
+        { _id: 'b1', n: 1 },
+      ]);
+      expect(
+        await out.aggregate([{ $match: { status: 'queued' } }, { $group: { _id: null, n: { $sum: 1 } } }]),
+      ).toEqual([]);
+    });
+
+    test('a unit of work commits all its writes together, or none of them when it fails', async () => {
+      const contacts = store.collection('contacts');
+      const leases = store.collection('leases');
+      const id = await store.unit(async (tx) => {
+        const c = await tx.collection('contacts').insertOne({ site: 'Kamituga' });
+        await tx.collection('leases').insertOne({ _id: 'unit-ok', owner: 'me', until: now });
+        // a nested unit is the same unit
+        await tx.unit(async (same) =>
+          same.collection('contacts').updateOne({ _id: c._id }, { $set: { region: 'Sud-Kivu' } }),
+        );
+        return c._id;
+      });
+      expect(await contacts.findOne({ _id: id })).toMatchObject({ site: 'Kamituga', region: 'Sud-Kivu' });
+      expect(await leases.findOne({ _id: 'unit-ok' })).toMatchObject({ owner: 'me' });
+      await expect(
+        store.unit(async (tx) => {
+          await tx.collection('contacts').updateOne({ _id: id }, { $set: { site: 'changed' } });
+          await tx.collection('leases').insertOne({ _id: 'unit-failed', owner: 'me', until: now });
+          // a duplicate key the unit does not handle: everything above is undone
+          await tx.collection('leases').insertOne({ _id: 'unit-ok', owner: 'again', until: now });
+        }),
+      ).rejects.toBeInstanceOf(DuplicateKey);
+      expect((await contacts.findOne({ _id: id }))!.site).toBe('Kamituga');
+      expect(await leases.findOne({ _id: 'unit-failed' })).toBeNull();
+      // a duplicate the unit catches (as find-or-create does) leaves the rest of the unit standing
+      await store.unit(async (tx) => {
+        await tx.collection('leases').insertOne({ _id: 'unit-kept', owner: 'me', until: now });
+        await tx
+          .collection('leases')
+          .insertOne({ _id: 'unit-ok', owner: 'again', until: now })
+          .catch((err) => expect(err).toBeInstanceOf(DuplicateKey));
+      });
+      expect(await leases.findOne({ _id: 'unit-kept' })).toMatchObject({ owner: 'me' });
+    });
   });
 }
 

@@ -38,6 +38,8 @@ export interface EmbeddedOptions {
   ttlSweepMs?: number;
   /** SQLite's page cache, in MiB (32 by default): the only memory that grows with use, bounded. */
   cacheMb?: number;
+  /** How big the write-ahead log may grow before writes pause for a full checkpoint (64 MiB by default). */
+  walLimitMb?: number;
 }
 
 /** How a collection runs its writes: through the writer (waits, commits) or directly inside a unit. */
@@ -176,6 +178,8 @@ export class EmbeddedStore implements Store {
   private writer: Writer;
   private sweepTimer?: NodeJS.Timeout;
   private checkpointer: Checkpointer;
+  private walTimer?: NodeJS.Timeout;
+  private truncating?: Promise<unknown>;
   /** What opening did to an older store, for the start-up log. */
   readonly upgraded?: { from: number; to: number; documents: number };
 
@@ -220,6 +224,22 @@ export class EmbeddedStore implements Store {
     }
     this.writer = new Writer(this.db, options.sync === 'normal' ? undefined : `${file}-wal`);
     this.checkpointer = new Checkpointer(file);
+    // the log is kept short: past `walLimitMb`, writes pause while it is checkpointed whole
+    const walLimit = (options.walLimitMb ?? 64) * 2 ** 20;
+    this.walTimer = setInterval(() => {
+      let size = 0;
+      try {
+        size = fs.statSync(`${file}-wal`).size;
+      } catch {
+        return;
+      }
+      if (size < walLimit || this.truncating) return;
+      this.truncating = this.writer
+        .exclusive(() => this.checkpointer.truncate())
+        .catch(() => undefined)
+        .finally(() => (this.truncating = undefined));
+    }, 500);
+    this.walTimer.unref();
     this.upgraded = this.openTables(format);
     const every = options.ttlSweepMs ?? 60_000;
     this.sweepTimer = setInterval(() => void this.sweepExpired().catch(() => undefined), every);
@@ -332,6 +352,8 @@ export class EmbeddedStore implements Store {
 
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.walTimer) clearInterval(this.walTimer);
+    await this.truncating;
     if (!this.db.open) return;
     await this.writer.synced();
     this.writer.close();
@@ -353,10 +375,33 @@ export class EmbeddedStore implements Store {
  */
 class Checkpointer {
   private worker?: Worker;
+  private asked = 0;
+  private answers = new Map<number, (result: { error?: string }) => void>();
   constructor(file: string, everyMs = 250) {
     this.worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, everyMs } });
     this.worker.unref();
     this.worker.on('error', () => undefined);
+    this.worker.on('message', (m: { id: number; error?: string }) => {
+      this.answers.get(m.id)?.(m);
+      this.answers.delete(m.id);
+    });
+  }
+
+  /**
+   * A full checkpoint that resets the log to nothing (`TRUNCATE`): run while no write is in
+   * progress (see `Writer.exclusive`), since passive ones never catch up with a log that
+   * never stops growing.
+   */
+  truncate(): Promise<void> {
+    const w = this.worker;
+    if (!w) return Promise.resolve();
+    const id = ++this.asked;
+    return new Promise((resolve, reject) => {
+      this.answers.set(id, (m) =>
+        m.error ? reject(new StoreUnavailable(`checkpoint failed: ${m.error}`)) : resolve(),
+      );
+      w.postMessage({ truncate: id });
+    });
   }
   async stop(): Promise<void> {
     const w = this.worker;
@@ -372,10 +417,19 @@ class Checkpointer {
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-const db = new Database(workerData.file, { timeout: 1000 });
+const db = new Database(workerData.file, { timeout: 5000 });
 const run = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { /* the next round tries again */ } };
 const timer = setInterval(run, workerData.everyMs);
-parentPort.on('message', () => {
+parentPort.on('message', (m) => {
+  if (m && m.truncate) {
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      parentPort.postMessage({ id: m.truncate });
+    } catch (err) {
+      parentPort.postMessage({ id: m.truncate, error: String(err && err.message || err) });
+    }
+    return;
+  }
   clearInterval(timer);
   run();
   db.close();

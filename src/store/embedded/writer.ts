@@ -88,6 +88,20 @@ export class Writer {
   }
 
   /**
+   * Runs `fn` with no write in progress and none starting (the open batch committed first):
+   * for a checkpoint that must see the log whole. Writers wait; readers do not.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      this.commit(true);
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
    * Runs a write of the unit in progress: in the unit's transaction, so it commits with it.
    * A write is atomic on its own (one statement, or the table's own savepoint when it
    * takes several).
@@ -209,7 +223,9 @@ export class Writer {
       for (const a of acks) a.reject(failure);
       return;
     }
-    if (!this.walFile) for (const a of acks) a.resolve();
+    // answered on a later turn of the event loop, never in this one: a writer that writes
+    // again as soon as it is answered must not keep timers and requests waiting
+    if (!this.walFile) setImmediate(() => acks.forEach((a) => a.resolve()));
     else {
       this.unsynced.push(...acks);
       this.sync();
