@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Contact, InboundMessage, OutboundMessage } from '../src/models';
 import { EmbeddedStore } from '../src/store';
 import { EMBEDDED_FORMAT } from '../src/store/embedded';
-import { rebuildPriceRollups } from '../src/stats/prices';
+import { rebuildPriceRollups } from '../src/stats/rollups';
 import { NewDoc } from '../src/store/types';
 import { REGIONS, priceReports, rng } from './data';
 

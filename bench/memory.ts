@@ -24,7 +24,11 @@ async function startAndMeasure(dir: string) {
   // work on what is stored: webhooks (new reports, contacts found among 100,000), the
   // dashboard's counts and lists, the statistics
   await load(svc.url, { seconds: 10, connections: 20, rate: 300, from: 90_000_000 });
-  for (const path of ['/api/v1/stats/prices?mineral=gold', '/api/v1/reports?limit=200', '/api/v1/stats/deliveries'])
+  for (const path of [
+    '/api/v1/stats/prices?mineral=gold',
+    '/api/v1/reports?limit=200',
+    '/api/v1/stats/deliveries',
+  ])
     await fetch(svc.url + path, { headers: { authorization: 'Bearer admin-token-for-tests-0123456789' } });
   await new Promise((r) => setTimeout(r, 2000));
   const afterWork = rssOf(svc.pid);

@@ -1,10 +1,6 @@
 import { EmbeddedStore } from '../src/store';
-import {
-  rebuildPriceRollups,
-  priceTableExact,
-  priceTableFromRollups,
-  bucketStart,
-} from '../src/stats/prices';
+import { priceTableExact, priceTableFromRollups } from '../src/stats/prices';
+import { bucketStart, rebuildPriceRollups } from '../src/stats/rollups';
 import { quantile } from '../src/stats/quantiles';
 import { tempDir } from '../test/helpers/engines';
 import { insertAll, priceReports } from './data';

@@ -37,7 +37,9 @@ export async function readsBench(): Promise<BenchResult> {
   try {
     const rand = rng(11);
     const n = 2000;
-    const ids = (await store.collection('contacts').find({}, { limit: n, projection: { _id: 1 } })).map((c) => c._id);
+    const ids = (await store.collection('contacts').find({}, { limit: n, projection: { _id: 1 } })).map(
+      (c) => c._id,
+    );
     const byId = await times(n, (i) => store.collection('contacts').findOne({ _id: ids[i % ids.length] }));
     const byAddress = await times(n, () => {
       const value = `+2439${String(10_000_000 + Math.floor(rand() * size.contacts)).padStart(8, '0')}`;

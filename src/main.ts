@@ -8,7 +8,7 @@ import { SimulatorSender } from './bots/simulator/outbound';
 import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';
 import { TwilioSender } from './bots/twilio/outbound';
-import { Sender } from './bots/types';
+import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
 import { BUILTIN_FLOWS } from './flows/definitions';
 import { FlowEngine } from './flows/engine';
@@ -19,13 +19,13 @@ import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { Metrics } from './metrics';
 import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './campaigns/broadcasts';
-import { fanOutSurvey } from './campaigns/surveys';
+import { StartFlow, fanOutSurvey } from './campaigns/surveys';
 import { Broadcast } from './models';
 import { purgeOld, sendPriceDigest } from './campaigns/digest';
 import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
-import { foldAllPending, foldSoon } from './stats/prices';
+import { foldAllPending, foldSoon } from './stats/rollups';
 import { openStore } from './store';
 import { Store } from './store/types';
 
@@ -160,6 +160,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     priceCurrency: config.prices.currency,
     pollDefaultDays: config.pollDefaultDays,
   };
+  const startFlow: StartFlow = (tx, contact, address, flowId, now) =>
+    engine.begin(tx, contact, address, flowId, now);
   const scheduler = new Scheduler(
     store,
     [
@@ -176,7 +178,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
         runAtStart: true,
         run: async () => {
           const fanOutOne = (b: Broadcast) =>
-            b.surveyId ? fanOutSurvey(store, b, fanout, translator) : fanOut(store, b, fanout);
+            b.surveyId ? fanOutSurvey(store, b, fanout, startFlow) : fanOut(store, b, fanout);
           const n =
             (await runDueBroadcasts(store, fanout, new Date(), fanOutOne)) +
             (await sendPollReminders(store, translator, fanout));

@@ -9,8 +9,8 @@ import {
   priceStatsFromRollups,
   priceTableExact,
   priceTableFromRollups,
-  rebuildPriceRollups,
 } from '../stats/prices';
+import { rebuildPriceRollups } from '../stats/rollups';
 import { deliveryStats, reportCounts } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';

@@ -1,4 +1,5 @@
-import { contactLanguage, pickAddress, textFor } from '../contacts/contacts';
+import { contactLanguage, pickAddress } from '../contacts/contacts';
+import { textFor } from '../i18n/texts';
 import { BadRequest } from '../domain/errors';
 import { LANGUAGES, Language } from '../domain/language';
 import { MINERALS, parseMineral } from '../domain/minerals';

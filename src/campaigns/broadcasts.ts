@@ -1,8 +1,11 @@
 import { BadRequest, DuplicateKey } from '../domain/errors';
 import { Language } from '../domain/language';
-import { Draft, renderSms, renderTelegram, Rendered } from '../i18n/render';
-import { Address, Audience, Broadcast, OutboundMessage, PRIORITY } from '../models';
-import { NewDoc, Store } from '../store/types';
+import { Draft, Rendered } from '../i18n/render';
+import { pickText } from '../i18n/texts';
+import { addressedTo, enqueueMany, messagesOf, render } from '../outbox/compose';
+import { pollData } from '../flows/callbacks';
+import { Audience, Broadcast, Channel, PRIORITY } from '../models';
+import { Store } from '../store/types';
 import { Untranslated, checkAudience, refuseEmpty, resolveAudience } from './audience';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -21,49 +24,16 @@ export interface FanoutSettings {
   pollDefaultDays: number;
 }
 
-/**
- * One bulk message to one contact's address, rendered for its channel: the shape every
- * fan-out (broadcasts, poll reminders, surveys, the digest) queues.
- */
-export function bulkMessage(
-  address: Address,
-  contactId: string,
-  draft: Draft,
-  fold: boolean,
-  extra: { dedupeKey: string; broadcastId?: string; priority?: number; now: Date },
-): NewDoc<OutboundMessage> {
-  const [r] = address.channel === 'sms' ? [renderSms(draft, fold)] : renderTelegram(draft);
-  return {
-    channel: address.channel,
-    transport: address.transport,
-    to: address.value,
-    contactId,
-    text: r.text,
-    segments: r.segments,
-    encoding: r.encoding,
-    buttons: r.buttons,
-    priority: extra.priority ?? PRIORITY.bulk,
-    broadcastId: extra.broadcastId,
-    dedupeKey: extra.dedupeKey,
-    createdAt: extra.now,
-    nextAttemptAt: extra.now,
-  };
-}
-
-function render(
-  channel: 'sms' | 'telegram',
-  text: string,
-  fold: boolean,
-  draft: Partial<Draft> = {},
-): Rendered[] {
-  return channel === 'sms' ? [renderSms({ ...draft, text }, fold)] : renderTelegram({ ...draft, text });
+/** A text with a draft's choices, rendered for a channel. */
+function renderText(channel: Channel, text: string, fold: boolean, draft: Partial<Draft> = {}): Rendered[] {
+  return render(channel, { ...draft, text }, fold);
 }
 
 /** A poll broadcast's options in a language, and their button data. */
 export function pollDraft(b: Pick<Broadcast, 'poll'>, lang: string, fallback: string): Partial<Draft> {
   if (!b.poll) return {};
-  const options = b.poll.options.map((o) => o[lang] ?? o[fallback] ?? o.en ?? Object.values(o)[0]);
-  return { options, optionData: options.map((_, i) => `p:${b.poll!.id}:${i + 1}`) };
+  const options = b.poll.options.map((o) => pickText(o, lang, fallback));
+  return { options, optionData: options.map((_, i) => pollData(b.poll!.id, i + 1)) };
 }
 
 /** When a creation that reaches people goes out: at once, or at a future time; a past time is refused. */
@@ -121,17 +91,17 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
     byChannel[r.address.channel][lang] = (byChannel[r.address.channel][lang] ?? 0) + 1;
     if (r.address.channel === 'sms') {
       if (!perLanguage[lang]) {
-        const [m] = render('sms', text, s.smsFoldGsm);
+        const [m] = renderText('sms', text, s.smsFoldGsm);
         perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
       }
       smsSegments += perLanguage[lang].segments;
     } else {
-      telegramMessages += render('telegram', text, false).length;
+      telegramMessages += renderText('telegram', text, false).length;
     }
   }
   for (const [lang, text] of Object.entries(input.text)) {
     if (perLanguage[lang]) continue;
-    const [m] = render('sms', text, s.smsFoldGsm);
+    const [m] = renderText('sms', text, s.smsFoldGsm);
     perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
   }
   const cost = smsSegments * s.smsSegmentPrice + telegramMessages * s.telegramMessagePrice;
@@ -225,57 +195,24 @@ export async function fanOut(
   now = new Date(),
 ): Promise<number> {
   const { recipients, excluded } = await resolveAudience(store, b.audience, s.defaultLanguage, textsOf(b));
-  const out = store.collection('outbound');
   const priority = b.priority === 'alert' ? PRIORITY.alert : PRIORITY.bulk;
   const rendered = new Map<string, Rendered[]>();
-  let batch: NewDoc<OutboundMessage>[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    try {
-      await out.insertMany(batch);
-    } catch (err) {
-      if (!(err instanceof DuplicateKey)) throw err;
-      // A rerun after a crash: some are queued already. Insert the rest one by one.
-      for (const m of batch) {
-        try {
-          await out.insertOne(m);
-        } catch (e) {
-          if (!(e instanceof DuplicateKey)) throw e;
-        }
+  function* messages() {
+    for (const r of recipients) {
+      const lang = r.textLang;
+      const key = `${r.address.channel}:${lang}`;
+      let parts = rendered.get(key);
+      if (!parts) {
+        const poll = pollDraft(b, lang, s.defaultLanguage);
+        parts = renderText(r.address.channel, b.text[lang], s.smsFoldGsm, poll);
+        rendered.set(key, parts);
       }
+      const envelope = { ...addressedTo(r.address, r.contact._id), dedupeKey: `b:${b._id}:${r.contact._id}` };
+      yield* messagesOf(parts, { ...envelope, priority, broadcastId: b._id, now });
     }
-    batch = [];
-    // let webhooks and status callbacks in between batches: a big fan-out must not freeze the line
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  for (const r of recipients) {
-    const lang = r.textLang;
-    const key = `${r.address.channel}:${lang}`;
-    let parts = rendered.get(key);
-    if (!parts) {
-      parts = render(r.address.channel, b.text[lang], s.smsFoldGsm, pollDraft(b, lang, s.defaultLanguage));
-      rendered.set(key, parts);
-    }
-    parts.forEach((p, i) =>
-      batch.push({
-        channel: r.address.channel,
-        transport: r.address.transport,
-        to: r.address.value,
-        contactId: r.contact._id,
-        text: p.text,
-        segments: p.segments,
-        encoding: p.encoding,
-        buttons: p.buttons,
-        priority,
-        broadcastId: b._id,
-        dedupeKey: `b:${b._id}:${r.contact._id}${i ? `:${i}` : ''}`,
-        createdAt: now,
-        nextAttemptAt: now,
-      } as NewDoc<OutboundMessage>),
-    );
-    if (batch.length >= 500) await flush();
   }
-  await flush();
+  // a rerun after a crash adds nothing twice; webhooks get in between batches
+  await enqueueMany(store, messages());
   await store
     .collection('broadcasts')
     .updateOne(

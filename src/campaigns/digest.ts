@@ -1,11 +1,11 @@
 import { Mineral } from '../domain/minerals';
-import { marketMessage } from '../flows/market';
+import { marketMessage } from '../stats/market';
 import { Translator } from '../i18n';
 import { OutboundMessage } from '../models';
-import { enqueue } from '../store/repos';
+import { addressedTo, compose, enqueue } from '../outbox/compose';
 import { NewDoc, Store } from '../store/types';
 import { contactCurrency, contactLanguage, pickAddress } from '../contacts/contacts';
-import { FanoutSettings, bulkMessage } from './broadcasts';
+import { FanoutSettings } from './broadcasts';
 
 /** The ISO week a date falls in, as `2026-W48`: one digest per contact per week. */
 export function isoWeek(d: Date): string {
@@ -53,9 +53,8 @@ export async function sendPriceDigest(
       text = translator.t(lang, key, vars);
       cache.set(cacheKey, text);
     }
-    messages.push(
-      bulkMessage(address, c._id, { text }, s.smsFoldGsm, { dedupeKey: `digest:${week}:${c._id}`, now }),
-    );
+    const envelope = { ...addressedTo(address, c._id), dedupeKey: `digest:${week}:${c._id}`, now };
+    messages.push(...compose({ text }, envelope, s.smsFoldGsm));
   }
   return enqueue(store, messages);
 }

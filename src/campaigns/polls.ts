@@ -1,12 +1,13 @@
-import { contactLanguage, pickAddress, textFor } from '../contacts/contacts';
+import { contactLanguage, pickAddress } from '../contacts/contacts';
+import { pickText, textFor } from '../i18n/texts';
 import { BadRequest } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { Translator } from '../i18n';
-import { Audience, OutboundMessage, Poll } from '../models';
+import { Audience, Channel, Contact, OutboundMessage, Poll } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { Untranslated } from './audience';
-import { FanoutSettings, bulkMessage, pollDraft, replayed, startTime, storeBroadcast } from './broadcasts';
-import { enqueue } from '../store/repos';
+import { FanoutSettings, pollDraft, replayed, startTime, storeBroadcast } from './broadcasts';
+import { addressedTo, compose, enqueue } from '../outbox/compose';
 
 /** A poll as staff create it. */
 export interface NewPoll {
@@ -82,7 +83,7 @@ export async function pollResults(store: Store, poll: Poll, fallback: string) {
   const answers = await store.collection('pollAnswers').find({ pollId: poll._id });
   const broadcast = await store.collection('broadcasts').findOne({ _id: poll.broadcastId });
   const recipients = broadcast?.recipients ?? 0;
-  const labels = poll.options.map((o) => o[fallback] ?? o.en ?? Object.values(o)[0]);
+  const labels = poll.options.map((o) => pickText(o, fallback, fallback));
   const tally = (rows: typeof answers) => {
     const counts = labels.map(() => 0);
     for (const a of rows) counts[a.option - 1]++;
@@ -152,15 +153,61 @@ export async function sendPollReminders(
       const q = textFor(poll.question, lang, s.defaultLanguage);
       const text = `${translator.t(lang, 'poll.reminder')} ${q.text}`;
       const draft = { text, ...pollDraft(broadcast, q.lang, s.defaultLanguage) };
-      messages.push(
-        bulkMessage(address, c._id, draft, s.smsFoldGsm, {
-          dedupeKey: `pr:${poll._id}:${c._id}`,
-          broadcastId: poll.broadcastId,
-          now,
-        }),
-      );
+      const envelope = { ...addressedTo(address, c._id), dedupeKey: `pr:${poll._id}:${c._id}`, now };
+      messages.push(...compose(draft, { ...envelope, broadcastId: poll.broadcastId }, s.smsFoldGsm));
     }
     sent += await enqueue(store, messages);
   }
   return sent;
+}
+
+const RECENT_POLL_DAYS = 30;
+
+/** The latest poll sent to a contact in the last month, if any: the one a typed number answers. */
+export async function latestPollSentTo(
+  store: Store,
+  contactId: string,
+  now: Date,
+): Promise<Poll | undefined> {
+  const since = new Date(now.getTime() - RECENT_POLL_DAYS * 86_400_000);
+  const recent = await store
+    .collection('outbound')
+    .find(
+      { contactId, broadcastId: { $exists: true }, createdAt: { $gte: since } },
+      { sort: { createdAt: -1 }, limit: 10, projection: { broadcastId: 1 } },
+    );
+  for (const m of recent) {
+    const poll = await store.collection('polls').findOne({ broadcastId: m.broadcastId });
+    if (poll) return poll;
+  }
+  return undefined;
+}
+
+/** One poll by id. */
+export function findPoll(store: Store, id: string): Promise<Poll | null> {
+  return store.collection('polls').findOne({ _id: id });
+}
+
+/** A person's answer to a poll: one per person, a newer answer replacing the older. */
+export async function recordPollAnswer(
+  store: Store,
+  poll: Poll,
+  who: Pick<Contact, '_id'> & Partial<Pick<Contact, 'region' | 'role'>>,
+  answer: { option: number; channel: Channel; at: Date },
+): Promise<void> {
+  await store.collection('pollAnswers').updateOne(
+    { _id: `${poll._id}:${who._id}` },
+    {
+      $set: {
+        pollId: poll._id,
+        contactId: who._id,
+        option: answer.option,
+        region: who.region,
+        role: who.role,
+        channel: answer.channel,
+        answeredAt: answer.at,
+      },
+    },
+    { upsert: true },
+  );
 }

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { textFor } from '../contacts/contacts';
-import { DuplicateKey } from '../domain/errors';
-import { Language } from '../domain/language';
-import { flowSchema } from '../flows/types';
-import { Translator } from '../i18n';
+import { textFor } from '../i18n/texts';
+import { flowSchema } from '../models/flowDefinition';
 import { Draft } from '../i18n/render';
-import { Audience, Broadcast, OutboundMessage, StoredFlow } from '../models';
+import { Address, Audience, Broadcast, Contact, OutboundMessage, StoredFlow } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { Untranslated, resolveAudience } from './audience';
-import { FanoutSettings, bulkMessage, replayed, startTime, storeBroadcast, textsOf } from './broadcasts';
+import { FanoutSettings, replayed, startTime, storeBroadcast, textsOf } from './broadcasts';
+import { addressedTo, compose, enqueue } from '../outbox/compose';
 
 /** A survey question as staff write it. */
 export interface SurveyQuestion {
@@ -132,32 +130,28 @@ export async function listSurveys(store: Store, page: { limit: number; offset: n
     .find({ kind: 'survey' }, { sort: { createdAt: -1 }, limit: page.limit, skip: page.offset });
 }
 
-/** The first question of a survey as a draft: its texts in `textLang`, yes/no in the person's language. */
-function firstQuestion(survey: StoredFlow, textLang: string, lang: Language, translator: Translator): Draft {
-  const q = survey.questions[0];
-  const pick = (t: Record<string, string>) => t[textLang] ?? Object.values(t)[0];
-  const step = `c:${survey._id}:${q.id}`;
-  if (q.type === 'choice') {
-    const options = q.options!.map(pick);
-    return { text: pick(q.text), options, optionData: options.map((_, i) => `${step}:${i + 1}`) };
-  }
-  if (q.type === 'yesno') {
-    const options = [translator.t(lang, 'answers.yes'), translator.t(lang, 'answers.no')];
-    return { text: pick(q.text), options, optionData: [`${step}:1`, `${step}:2`] };
-  }
-  return { text: pick(q.text) };
-}
+/**
+ * Starts a flow for one contact at one address, as the flow engine does: the drafts of its
+ * first question, or undefined when the person is in another conversation (not interrupted).
+ */
+export type StartFlow = (
+  store: Store,
+  contact: Contact,
+  address: Address,
+  flowId: string,
+  now: Date,
+) => Promise<Draft[] | undefined>;
 
 /**
- * Starts a survey for each recipient who is not in the middle of another conversation:
- * their session moves to the first question, which is queued (unique per survey and
- * contact). Those busy now are counted, not interrupted.
+ * Starts a survey for each recipient who is not in the middle of another conversation,
+ * through the flow engine: their session moves to the first question, which is queued
+ * (unique per survey and contact). Those busy now are counted, not interrupted.
  */
 export async function fanOutSurvey(
   store: Store,
   b: Broadcast,
   s: FanoutSettings,
-  translator: Translator,
+  start: StartFlow,
   now = new Date(),
 ): Promise<number> {
   const survey = await store.collection('flows').findOne({ _id: b.surveyId! });
@@ -167,48 +161,24 @@ export async function fanOutSurvey(
   let busy = 0;
   const messages: NewDoc<OutboundMessage>[] = [];
   for (const r of recipients) {
-    try {
-      await store.collection('sessions').updateOne(
-        { _id: r.contact._id, $or: [{ active: false }, { expiresAt: { $lt: now } }] },
-        {
-          $set: {
-            active: true,
-            flowId: survey._id,
-            flowVersion: 1,
-            stepId: survey.questions[0].id,
-            answers: {},
-            invalid: 0,
-            inboundIds: [],
-            startedAt: now,
-            updatedAt: now,
-            expiresAt: new Date(now.getTime() + 7 * 86_400_000),
-          },
-        },
-        { upsert: true },
-      );
-    } catch (err) {
-      if (!(err instanceof DuplicateKey)) throw err;
+    const drafts = await start(store, r.contact, r.address, survey._id, now);
+    if (!drafts) {
       busy++;
       continue;
     }
-    const draft = firstQuestion(survey, r.textLang, r.lang, translator);
-    messages.push(
-      bulkMessage(r.address, r.contact._id, draft, s.smsFoldGsm, {
-        dedupeKey: `b:${b._id}:${r.contact._id}`,
-        broadcastId: b._id,
-        now,
-      }),
+    const envelope = { ...addressedTo(r.address, r.contact._id), broadcastId: b._id, now };
+    drafts.forEach((draft, i) =>
+      messages.push(
+        ...compose(
+          draft,
+          { ...envelope, dedupeKey: `b:${b._id}:${r.contact._id}${i ? `:q${i}` : ''}` },
+          s.smsFoldGsm,
+        ),
+      ),
     );
     started++;
   }
-  const out = store.collection('outbound');
-  for (const m of messages) {
-    try {
-      await out.insertOne(m);
-    } catch (err) {
-      if (!(err instanceof DuplicateKey)) throw err;
-    }
-  }
+  await enqueue(store, messages);
   await store
     .collection('broadcasts')
     .updateOne(
@@ -270,4 +240,21 @@ export async function surveyResults(store: Store, survey: StoredFlow, fallback: 
     completed: responses.length,
     questions,
   };
+}
+
+/** The end of a survey: one response per person and survey, a newer one replacing the older. */
+export async function recordSurveyResponse(
+  store: Store,
+  surveyId: string,
+  who: Pick<Contact, '_id'> & Partial<Pick<Contact, 'region' | 'site'>>,
+  answers: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await store.collection('surveyResponses').updateOne(
+    { _id: `${surveyId}:${who._id}` },
+    {
+      $set: { surveyId, contactId: who._id, answers, region: who.region, site: who.site, completedAt: at },
+    },
+    { upsert: true },
+  );
 }

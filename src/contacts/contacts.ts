@@ -1,6 +1,8 @@
 import { countryDefaults } from '../domain/country';
 import { Language } from '../domain/language';
-import { Address, Contact } from '../models';
+import { DuplicateKey } from '../domain/errors';
+import { Address, Channel, Contact, Transport } from '../models';
+import { Store } from '../store/types';
 
 /**
  * The language a contact reads: theirs, their country's, then the deployment's. The one
@@ -22,17 +24,91 @@ export function pickAddress(c: Pick<Contact, 'addresses'>, channels: string[] = 
   return usable.find((a) => a.channel === 'telegram') ?? usable[0];
 }
 
+/** The unique key of an address: `sms:+243990000001`, `telegram:5123456789`. */
+export function addressKey(channel: Channel, value: string): string {
+  return `${channel}:${value}`;
+}
+
+/** Finds the contact behind an address, creating it on first contact. `created` says which. */
+export async function findOrCreateContact(
+  store: Store,
+  a: { channel: Channel; value: string; transport: Transport; country?: string },
+  now: Date,
+): Promise<{ contact: Contact; created: boolean }> {
+  const contacts = store.collection('contacts');
+  const key = addressKey(a.channel, a.value);
+  const existing = await contacts.findOneAndUpdate({ 'addresses.key': key }, { $set: { lastSeenAt: now } });
+  if (existing) return { contact: existing, created: false };
+  try {
+    const contact = await contacts.insertOne({
+      addresses: [{ key, channel: a.channel, value: a.value, transport: a.transport, addedAt: now }],
+      country: a.country,
+      firstSeenAt: now,
+      lastSeenAt: now,
+    });
+    return { contact, created: true };
+  } catch (err) {
+    if (!(err instanceof DuplicateKey)) throw err;
+    // Another request created it between our read and our write.
+    const contact = await contacts.findOne({ 'addresses.key': key });
+    if (!contact) throw err;
+    return { contact, created: false };
+  }
+}
+
+/** One contact by id. */
+export function findContact(store: Store, id: string): Promise<Contact | null> {
+  return store.collection('contacts').findOne({ _id: id });
+}
+
+/** Who: a contact by id, or whoever owns an address. */
+export type ContactRef = { contactId: string } | { channel: Channel; address: string };
+
+function refFilter(who: ContactRef) {
+  return 'contactId' in who
+    ? { _id: who.contactId }
+    : { 'addresses.key': addressKey(who.channel, who.address) };
+}
+
 /**
- * The text for a language, falling back to the default language, then English, then any.
- * `fallback: true` when the person does not get their own language.
+ * Opts a person out: no more messages to them, on any channel (STOP, a blocked bot, a
+ * carrier's opt-out). The first opt-out's time is kept. True when it changed anything.
  */
-export function textFor(
-  text: Record<string, string>,
-  lang: Language,
-  fallback: Language,
-): { lang: string; text: string; fallback: boolean } {
-  for (const l of [lang, fallback, 'en'])
-    if (text[l]) return { lang: l, text: text[l], fallback: l !== lang };
-  const [l, t] = Object.entries(text)[0];
-  return { lang: l, text: t, fallback: l !== lang };
+export async function optOut(store: Store, who: ContactRef, now = new Date()): Promise<boolean> {
+  const r = await store
+    .collection('contacts')
+    .updateOne({ ...refFilter(who), optedOut: false }, { $set: { optedOut: true, optedOutAt: now } });
+  return r.modified > 0;
+}
+
+/** Opts a person back in (START). */
+export async function optIn(store: Store, who: ContactRef): Promise<void> {
+  await store
+    .collection('contacts')
+    .updateOne(refFilter(who), { $set: { optedOut: false }, $unset: { optedOutAt: '' } });
+}
+
+/** What a contact's profile may change to; only the fields given are written. */
+export type ProfileChange = Partial<
+  Pick<Contact, 'language' | 'languageSource' | 'role' | 'site' | 'region' | 'minerals' | 'registration'>
+>;
+
+/** Writes profile fields of a contact. */
+export async function updateProfile(store: Store, contactId: string, change: ProfileChange): Promise<void> {
+  await store.collection('contacts').updateOne({ _id: contactId }, { $set: change });
+}
+
+/** `SUB PRICES` / `UNSUB PRICES`: subscribes to, or leaves, a push such as the weekly digest. */
+export async function setSubscription(
+  store: Store,
+  contactId: string,
+  topic: 'prices',
+  on: boolean,
+): Promise<void> {
+  await store
+    .collection('contacts')
+    .updateOne(
+      { _id: contactId },
+      on ? { $addToSet: { subscriptions: topic } } : { $pull: { subscriptions: topic } },
+    );
 }

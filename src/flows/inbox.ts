@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from '../bots/types';
-import { ChimbaError } from '../domain/errors';
+import { IncomingMessage } from '../models/channel';
+import { ChimbaError, DuplicateKey } from '../domain/errors';
 import { Logger } from '../log';
 import { Channel, InboundMessage } from '../models';
-import { acquireLease, releaseLease } from '../schedulers/lease';
-import { addressKey, logInbound } from '../store/repos';
+import { acquireLease, releaseLease } from '../store/lease';
+import { addressKey, optOut } from '../contacts/contacts';
 import { Store } from '../store/types';
 import { Rendered } from '../i18n/render';
 import type { Metrics } from '../metrics';
@@ -246,14 +246,8 @@ export class Inbox {
   }
 
   /** The person blocked the bot or left: no more messages to them, on any channel. */
-  async optOut(channel: Channel, address: string): Promise<boolean> {
-    const r = await this.store
-      .collection('contacts')
-      .updateOne(
-        { 'addresses.key': addressKey(channel, address), optedOut: false },
-        { $set: { optedOut: true, optedOutAt: new Date() } },
-      );
-    return r.modified > 0;
+  optOut(channel: Channel, address: string): Promise<boolean> {
+    return optOut(this.store, { channel, address });
   }
 
   /**
@@ -282,4 +276,34 @@ export class Inbox {
     await this.store.collection('leases').deleteMany({ _id: { $regex: '^inbox:' } });
     return this.retryPending(0);
   }
+}
+
+/**
+ * Writes an inbound message to the log before anything else happens. A redelivery
+ * (same channel and provider id) returns the logged copy with `duplicate: true`.
+ */
+export async function logInbound(
+  store: Store,
+  msg: Pick<
+    InboundMessage,
+    'channel' | 'transport' | 'providerMessageId' | 'address' | 'text' | 'receivedAt' | 'extra'
+  > &
+    Partial<Pick<InboundMessage, 'status' | 'handledAt' | 'lastError' | 'silent'>>,
+): Promise<{ inbound: InboundMessage; duplicate: boolean }> {
+  const col = store.collection('inbound');
+  try {
+    return { inbound: await col.insertOne({ ...msg, loggedAt: nextLogTime() }), duplicate: false };
+  } catch (err) {
+    if (!(err instanceof DuplicateKey)) throw err;
+    const inbound = await col.findOne({ channel: msg.channel, providerMessageId: msg.providerMessageId });
+    if (!inbound) throw err;
+    return { inbound, duplicate: true };
+  }
+}
+
+let lastLogged = 0;
+/** Now, to the millisecond, but always later than the last message this process logged. */
+function nextLogTime(): Date {
+  lastLogged = Math.max(lastLogged + 1, Date.now());
+  return new Date(lastLogged);
 }

@@ -3,7 +3,7 @@ import { LANGUAGE_NAMES, isLanguage, normaliseWord } from '../domain/language';
 import { Mineral, parseMineral, parseUnit } from '../domain/minerals';
 import { parseCount } from '../domain/reports';
 import { parsePriceParts, tokenisePrice } from '../domain/price';
-import { AskStep } from './types';
+import { AskStep } from '../models/flowDefinition';
 
 /** What reading an answer gave: answers to merge, or the key of the error to send. */
 export type InputResult = { ok: true; answers: Record<string, unknown> } | { ok: false; error: string };

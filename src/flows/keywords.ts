@@ -1,91 +1,84 @@
-import { LANGUAGES, Language, normaliseWord } from '../domain/language';
-import { Translator } from '../i18n';
+import { isLanguage } from '../domain/language';
+import { link } from './actions/link';
+import { market, status } from './actions/market';
+import { setLanguage, stop, subscribe } from './actions/profile';
+import { oneShot } from './actions/reports';
+import { languageFromWord } from './inputs';
+import { FlowControl, Turn } from './turn';
+import { Keyword, KeywordMatch } from './words';
 
-/** Words that act from anywhere in a conversation, and report keywords. */
-export const KEYWORDS = [
-  'stop',
-  'start',
-  'help',
-  'menu',
-  'lang',
-  'cancel',
-  'price',
-  'issue',
-  'incident',
-  'status',
-  'link',
-  'sub',
-  'unsub',
-  'profile',
-  'skip',
-  'yes',
-  'no',
-  'anon',
-] as const;
-/** One of the keywords. */
-export type Keyword = (typeof KEYWORDS)[number];
+/** What a keyword does, given the turn, what followed the keyword, and the engine's flow control. */
+export type KeywordHandler = (turn: Turn, kw: KeywordMatch, flows: FlowControl) => Promise<void> | void;
 
-/** Keywords that must be the whole message; the others may be followed by more words. */
-const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set([
-  'stop',
-  'start',
-  'help',
-  'menu',
-  'cancel',
-  'skip',
-  'yes',
-  'no',
-  'anon',
-]);
+/** `HELP`, `MENU`: the menu, ending whatever was running. */
+const menu: KeywordHandler = (turn) => {
+  turn.end();
+  turn.say('replies.help');
+};
 
-/** A keyword found at the start of a message. */
-export interface KeywordMatch {
-  keyword: Keyword;
-  /** The languages whose word it was; one language means the keyword tells the sender's language. */
-  languages: Language[];
-  /** The words after the keyword, as typed. */
-  rest: string;
-  /** The message ended with a question mark (`PRICE GOLD?` asks for prices). */
-  question: boolean;
-}
+/** An answer word (yes, no, skip, anon) outside a question: a poll's option, or not understood. */
+const answerWord: KeywordHandler = (turn, _kw, flows) => flows.answerOpen(turn, turn.inbound.text.trim());
 
 /**
- * Recognises keywords in every language at once (case- and accent-insensitive), from
- * the `keywords` lists in the locale files.
+ * A report keyword: its language may become the contact's; then `PRICE GOLD?` answers with
+ * market prices, and a report starts its flow with whatever the message already said
+ * (a complete one-SMS report is stored at once).
  */
-export class KeywordMatcher {
-  private words = new Map<string, { keyword: Keyword; languages: Language[] }[]>();
-
-  constructor(translator: Translator) {
-    for (const lng of LANGUAGES) {
-      for (const kw of KEYWORDS) {
-        const list = translator.raw(lng, `keywords.${kw}`);
-        if (!Array.isArray(list)) continue;
-        for (const w of list) {
-          const key = normaliseWord(String(w));
-          const entries = this.words.get(key) ?? [];
-          let e = entries.find((x) => x.keyword === kw);
-          if (!e) entries.push((e = { keyword: kw, languages: [] }));
-          if (!e.languages.includes(lng)) e.languages.push(lng);
-          this.words.set(key, entries);
-        }
-      }
-    }
+export const report: KeywordHandler = async (turn, kw, flows) => {
+  if (kw.languages.length === 1 && turn.contact.languageSource !== 'explicit') {
+    await setLanguage(turn, kw.languages[0], 'inferred');
   }
+  turn.end();
+  if (kw.keyword === 'price' && kw.question) return market(turn, kw.rest);
+  const prefill = oneShot(kw.keyword as 'price' | 'issue' | 'incident', kw.rest, (w) =>
+    turn.isWord(w, 'anon'),
+  );
+  return flows.start(turn, kw.keyword, prefill);
+};
 
-  /** The keyword a message starts with, if any. `only` limits which keywords count. */
-  match(text: string, only?: readonly Keyword[]): KeywordMatch | undefined {
-    const question = /\?\s*$/.test(text);
-    const trimmed = text.trim().replace(/[\s.!?,;:]+$/, '');
-    const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(trimmed);
-    if (!m) return undefined;
-    const first = normaliseWord(m[1]).replace(/^\//, '');
-    const rest = (m[2] ?? '').trim();
-    for (const e of this.words.get(first) ?? []) {
-      if (only && !only.includes(e.keyword)) continue;
-      if (rest && WHOLE_MESSAGE.has(e.keyword)) continue;
-      return { keyword: e.keyword, languages: e.languages, rest, question };
-    }
-    return undefined;
-  }
-}
+/**
+ * Every keyword and what it does, once a message is known to start with it. The engine
+ * decides before this table is read: `STOP` always wins, an opted-out person is only
+ * heard for `START`, and a number answers the question on screen.
+ */
+export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
+  stop: (turn) => stop(turn),
+  start: (turn) => turn.say('replies.startAlready'),
+  help: menu,
+  menu,
+  cancel: (turn) => {
+    turn.end();
+    turn.say('replies.cancel');
+  },
+  lang: async (turn, kw, flows) => {
+    const chosen = kw.rest ? languageFromWord(kw.rest) : undefined;
+    if (!chosen || !isLanguage(chosen)) return flows.start(turn, 'language');
+    turn.end();
+    await setLanguage(turn, chosen, 'explicit');
+    turn.say('flows.language.done.say');
+  },
+  price: report,
+  issue: report,
+  incident: report,
+  status: (turn, kw) => {
+    turn.end();
+    return status(turn, kw.rest);
+  },
+  link: (turn, kw) => {
+    turn.end();
+    return link(turn, kw.rest);
+  },
+  sub: (turn) => {
+    turn.end();
+    return subscribe(turn, true);
+  },
+  unsub: (turn) => {
+    turn.end();
+    return subscribe(turn, false);
+  },
+  profile: (turn, _kw, flows) => flows.start(turn, 'registration'),
+  skip: answerWord,
+  yes: answerWord,
+  no: answerWord,
+  anon: answerWord,
+};

@@ -6,7 +6,7 @@ import { Translator } from '../i18n';
 import { smsBudget } from '../i18n/budgets';
 import { renderSms } from '../i18n/render';
 import { BUILTIN_FLOWS } from './definitions';
-import { AskStep } from './types';
+import { AskStep } from '../models/flowDefinition';
 
 /** Trees of labels that only appear inside other messages, never on their own. */
 const LABEL_TREES = ['minerals', 'roles', 'answers', 'keywords', 'issues', 'incidents', 'privacy'];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from '../bots/types';
+import { IncomingMessage } from '../models/channel';
 import { ChimbaError } from '../domain/errors';
 import { Logger } from '../log';
 

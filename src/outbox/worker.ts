@@ -3,9 +3,9 @@ import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
 import { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { OUTBOUND_STATES, OutboundMessage, OutboundState, PRIORITY, Transport } from '../models';
-import { addressKey } from '../store/repos';
+import { optOut } from '../contacts/contacts';
 import { Store } from '../store/types';
-import { Sender, StatusUpdate } from '../bots/types';
+import { Sender, StatusUpdate } from '../models/channel';
 import { TokenBucket } from './bucket';
 
 /** How the outbox worker behaves. */
@@ -294,12 +294,7 @@ export class OutboxWorker {
     const reason = (err as Error)?.message ?? String(err);
 
     if (err instanceof ContactStopped) {
-      await this.store
-        .collection('contacts')
-        .updateOne(
-          { 'addresses.key': addressKey(msg.channel, msg.to) },
-          { $set: { optedOut: true, optedOutAt: new Date() } },
-        );
+      await optOut(this.store, { channel: msg.channel, address: msg.to });
     }
     if (err instanceof Throttled && bucket) bucket.pause(err.retryAfterMs ?? 1000);
 
@@ -363,12 +358,7 @@ export async function recordStatus(store: Store, update: StatusUpdate): Promise<
   if (update.errorCode) set.errorCode = update.errorCode;
   await out.updateOne({ _id: msg._id, status: { $in: notAfter } }, { $set: set });
   if (update.optedOut) {
-    await store
-      .collection('contacts')
-      .updateOne(
-        { 'addresses.key': addressKey(msg.channel, msg.to) },
-        { $set: { optedOut: true, optedOutAt: new Date() } },
-      );
+    await optOut(store, { channel: msg.channel, address: msg.to });
   }
   return true;
 }

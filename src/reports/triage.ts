@@ -4,9 +4,8 @@ import { Language } from '../domain/language';
 import { renderSms } from '../i18n/render';
 import { Translator } from '../i18n';
 import { PRIORITY, Report, ReportState } from '../models';
-import { enqueue } from '../store/repos';
+import { addressedTo, compose, enqueue } from '../outbox/compose';
 import { Store } from '../store/types';
-import { bulkMessage } from '../campaigns/broadcasts';
 import { contactLanguage, pickAddress } from '../contacts/contacts';
 
 /** What staff change on a report. Every field optional. */
@@ -125,13 +124,18 @@ export async function triageReport(
       });
     sent = await enqueue(
       store,
-      texts.map((t, i) =>
-        bulkMessage(address, contact._id, { text: t.text }, s.smsFoldGsm, {
-          // the same update twice (a double click) is queued once
-          dedupeKey: `triage:${report._id}:${t.key}`,
-          priority: PRIORITY.reply,
-          now: new Date(now.getTime() + i),
-        }),
+      texts.flatMap((t, i) =>
+        compose(
+          { text: t.text },
+          {
+            ...addressedTo(address, contact._id),
+            // the same update twice (a double click) is queued once
+            dedupeKey: `triage:${report._id}:${t.key}`,
+            priority: PRIORITY.reply,
+            now: new Date(now.getTime() + i),
+          },
+          s.smsFoldGsm,
+        ),
       ),
     );
   }

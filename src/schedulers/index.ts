@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cron, { ScheduledTask } from 'node-cron';
 import { Logger, cronLogger } from '../log';
 import { Store } from '../store/types';
-import { acquireLease, releaseLease } from './lease';
+import { acquireLease, releaseLease } from '../store/lease';
 
 /** A recurring job: a cron expression and what to run. */
 export interface Job {

@@ -1,5 +1,5 @@
 import { Store } from '../store/types';
-import { bucketStart } from './prices';
+import { bucketStart } from './rollups';
 
 /** A filter on time and place, shared by the counts and the dashboard. */
 export interface CountQuery {

@@ -1,4 +1,4 @@
-import { insertReport } from '../../src/store/repos';
+import { insertReport } from '../../src/reports/store';
 import { TestService, api, startService } from '../helpers/service';
 import { waitUntil } from '../helpers/wait';
 

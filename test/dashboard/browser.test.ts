@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { insertReport } from '../../src/store/repos';
+import { insertReport } from '../../src/reports/store';
 import { priceStatsFromRollups } from '../../src/stats/prices';
 import { DASHBOARD_PAGES, launchBrowser } from '../helpers/browser';
 import { TestService, api, startService } from '../helpers/service';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IncomingMessage } from '../../src/bots/types';
+import { IncomingMessage } from '../../src/models/channel';
 import { StoreUnavailable } from '../../src/domain/errors';
 import { Spool } from '../../src/flows/spool';
 import { createLogger } from '../../src/log';

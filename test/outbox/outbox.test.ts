@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Sender } from '../../src/bots/types';
+import { Sender } from '../../src/models/channel';
 import { ConnectionFailed, FailedWithReason } from '../../src/domain/errors';
 import { createLogger } from '../../src/log';
 import { OutboundMessage } from '../../src/models';

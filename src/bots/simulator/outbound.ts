@@ -1,5 +1,5 @@
 import { OutboundMessage } from '../../models';
-import { SendResult, Sender } from '../types';
+import { SendResult, Sender } from '../../models/channel';
 
 /**
  * The simulator's "provider": delivers at once. Replies to simulated contacts go

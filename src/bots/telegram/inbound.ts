@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { BadRequest, Forbidden, Unauthorized } from '../../domain/errors';
-import { ChannelEvent } from '../types';
+import { ChannelEvent } from '../../models/channel';
+import { decodeCallback } from '../../flows/callbacks';
 
 /**
  * Checks `X-Telegram-Bot-Api-Secret-Token` (set with `setWebhook`): missing → 401,
@@ -113,7 +114,8 @@ export function parseTelegramUpdate(body: unknown, botId: string): ParsedUpdate 
   if (u.callback_query) {
     const q = u.callback_query;
     const address = String(q.message?.chat.id ?? q.from.id);
-    if (!q.data?.startsWith('c:')) return ignored('a button that is not ours');
+    // answers to questions and poll options; anything else was not written by Chimba
+    if (!decodeCallback(q.data)) return ignored('a button that is not ours');
     return {
       updateId: u.update_id,
       event: {

@@ -1,6 +1,6 @@
 import { Telegraf } from 'telegraf';
 import { OutboundMessage } from '../../models';
-import { SendResult, Sender } from '../types';
+import { SendResult, Sender } from '../../models/channel';
 import { classifyTelegramError } from './status';
 
 /** What the Telegram client needs. */

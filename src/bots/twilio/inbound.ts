@@ -2,7 +2,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { BadRequest, Forbidden } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
-import { ChannelEvent } from '../types';
+import { ChannelEvent } from '../../models/channel';
 import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED } from './status';
 
 /** What the Twilio adapter needs to check a request. */

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { ConnectionFailed, ContactStopped, FailedWithReason, Throttled } from '../../domain/errors';
 import { OutboundMessage } from '../../models';
-import { SendResult, Sender } from '../types';
+import { SendResult, Sender } from '../../models/channel';
 import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED } from './status';
 
 /** What the Twilio sender needs. */

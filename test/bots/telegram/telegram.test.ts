@@ -3,7 +3,7 @@ import path from 'node:path';
 import { BUILTIN_FLOWS } from '../../../src/flows/definitions';
 import { renderTelegram, splitText } from '../../../src/i18n/render';
 import { FakeTelegram } from '../../helpers/fakeTelegram';
-import { TestService, startService } from '../../helpers/service';
+import { TestService, api, startService } from '../../helpers/service';
 import { waitUntil } from '../../helpers/wait';
 
 const FIXTURES = path.join(__dirname, '../../../src/bots/telegram/fixtures');
@@ -363,6 +363,39 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
       errorCode: 'opted_out',
     });
     expect(sent()).toHaveLength(1);
+  });
+
+  test('tapping a poll option answers the poll, and the answer is counted', async () => {
+    await post(message('hello'));
+    await bot.waitFor('sendMessage', 1);
+    const contact = (await store()
+      .collection('contacts')
+      .findOne({ 'addresses.key': `telegram:${CHAT}` }))!;
+    await store()
+      .collection('contacts')
+      .updateOne({ _id: contact._id }, { $set: { language: 'en', role: 'community_leader' } });
+    const created = await api(svc, 'POST', '/api/v1/polls', {
+      question: { en: 'Should Chimba send gold prices every week?' },
+      options: [{ en: 'Yes' }, { en: 'No' }],
+      audience: { roles: ['community_leader'] },
+    });
+    expect(created.status).toBe(201);
+    await svc.service.scheduler.runNow('broadcasts');
+    await bot.waitFor('sendMessage', 2);
+    const markup = sent()[1].reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    const [yes] = markup.inline_keyboard[0];
+    expect(yes).toEqual({ text: 'Yes', callback_data: `p:${created.body.id}:1` });
+
+    expect((await post(tap(yes.callback_data))).status).toBe(200);
+    await bot.waitFor('sendMessage', 3);
+    expect(sent()[2].text).toMatch(/^Thank you, your answer: Yes\./);
+    const results = await api(svc, 'GET', `/api/v1/polls/${created.body.id}/results`);
+    expect(results.body.options).toEqual([
+      expect.objectContaining({ option: 1, count: 1 }),
+      expect.objectContaining({ option: 2, count: 0 }),
+    ]);
+    // a button Chimba did not write is ignored
+    expect((await post(tap('x:unknown'))).status).toBe(200);
   });
 
   test('403 "bot was blocked by the user" on send opts the contact out; 429 waits retry_after, then sends', async () => {

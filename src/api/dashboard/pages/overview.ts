@@ -1,4 +1,4 @@
-import { bucketStart } from '../../../stats/prices';
+import { bucketStart } from '../../../stats/rollups';
 import { deliveryStats, reportsByKind } from '../../../stats/reports';
 import { html } from '../html';
 import { day, num, table, when } from '../views';

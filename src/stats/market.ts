@@ -3,8 +3,8 @@ import { Mineral, Unit, defaultUnitFor } from '../domain/minerals';
 import { formatAmount } from '../domain/price';
 import { foldToGsm } from '../domain/sms';
 import { Report } from '../models';
-import { Conversions } from '../stats/prices';
-import { quantile } from '../stats/quantiles';
+import { Conversions } from './prices';
+import { quantile } from './quantiles';
 import { Filter, Store } from '../store/types';
 
 /** How far back local reports count for market information. */

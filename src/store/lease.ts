@@ -1,5 +1,5 @@
 import { DuplicateKey } from '../domain/errors';
-import { Store } from '../store/types';
+import { Store } from './types';
 
 /**
  * Takes (or renews) the lease named `name` for `ms` if it is free, expired or already

@@ -1,4 +1,4 @@
-import { acquireLease, releaseLease } from '../../src/schedulers/lease';
+import { acquireLease, releaseLease } from '../../src/store/lease';
 import { engines } from '../helpers/engines';
 
 for (const engine of engines().filter((e) => e.available)) {

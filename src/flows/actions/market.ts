@@ -1,0 +1,35 @@
+import { Mineral, parseMineral } from '../../domain/minerals';
+import { parseReference } from '../../domain/reports';
+import { reportByReference } from '../../reports/store';
+import { marketMessage } from '../../stats/market';
+import { Turn } from '../turn';
+
+/** `PRICE GOLD?`: the latest reference price staff published and the median of recent local reports. */
+export async function market(turn: Turn, rest: string): Promise<void> {
+  const named = rest
+    .split(/\s+/)
+    .map((w) => parseMineral(w))
+    .find(Boolean);
+  const mineral = named ?? (turn.contact.minerals?.[0] as Mineral | undefined);
+  if (!mineral) return turn.say('market.which');
+  const { key, vars } = await marketMessage(turn.store, {
+    mineral,
+    region: turn.contact.region,
+    country: turn.contact.country,
+    currency: turn.currency(),
+    lang: turn.lang,
+    now: turn.now,
+    mineralName: turn.t(`minerals.${mineral}`),
+  });
+  turn.say(key, vars);
+}
+
+/** `STATUS <ref>`: the state of one's own report (or of an anonymous one, to whoever holds its reference). */
+export async function status(turn: Turn, rest: string): Promise<void> {
+  const ref = parseReference(rest);
+  if (!ref) return turn.say('status.usage');
+  const report = await reportByReference(turn.store, ref);
+  const visible = report && (report.anonymous || report.contactId === turn.contact._id);
+  if (!visible) return turn.say('status.notFound', { ref });
+  turn.say(`status.${report.state}`, { ref });
+}

@@ -1,0 +1,131 @@
+import { DuplicateKey } from '../domain/errors';
+import { newReference } from '../domain/ids';
+import { Mineral } from '../domain/minerals';
+import { parseReference } from '../domain/reports';
+import { Report, ReportKind, ReportState } from '../models';
+import { queueForRollups } from '../stats/rollups';
+import { Filter, Store } from '../store/types';
+
+/**
+ * Stores a report under a fresh reference number, retrying on the rare clash. When
+ * `sourceKey` was already used (the same message processed twice), returns the first report.
+ * Price reports are queued for the statistics in the same unit of work.
+ */
+export async function insertReport(
+  store: Store,
+  doc: Omit<Partial<Report>, 'reference'> & { kind: Report['kind'] },
+): Promise<Report> {
+  const reports = store.collection('reports');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // a price report is queued for the statistics in its own unit of work, and counted
+      // there in batches (see foldPendingReports), one write per bucket rather than per report
+      const report = await reports.insertOne({
+        ...doc,
+        pinned: doc.urgent === true,
+        reference: newReference(doc.kind),
+        ...(doc.kind === 'price' ? { rolledUp: true } : {}),
+      });
+      await queueForRollups(store, report);
+      return report;
+    } catch (err) {
+      if (!(err instanceof DuplicateKey)) throw err;
+      if (err.index.startsWith('sourceKey') && doc.sourceKey) {
+        const first = await reports.findOne({ sourceKey: doc.sourceKey });
+        if (first) return first;
+      }
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+/** A report by its reference (`P-4K7Q2`, any case, spaces ignored) or its id. */
+export async function findReport(store: Store, idOrReference: string): Promise<Report | null> {
+  const ref = /^[PRC]\s*-?\s*[0-9A-Z]{5}$/i.test(idOrReference.trim())
+    ? parseReference(idOrReference)
+    : undefined;
+  const reports = store.collection('reports');
+  return (ref ? await reports.findOne({ reference: ref }) : null) ?? reports.findOne({ _id: idOrReference });
+}
+
+/** A report by its exact reference. */
+export function reportByReference(store: Store, reference: string): Promise<Report | null> {
+  return store.collection('reports').findOne({ reference });
+}
+
+/** What staff filter reports by (the list, the exports, the dashboard); `to` is exclusive here. */
+export interface ReportQuery {
+  kind?: ReportKind;
+  state?: ReportState;
+  region?: string;
+  category?: string;
+  incidentType?: string;
+  urgent?: 'true' | 'false';
+  from?: Date;
+  to?: Date;
+  before?: Date;
+}
+
+/** The store filter of a report query. */
+export function reportFilter(q: ReportQuery): Filter {
+  const f: Filter = {};
+  for (const k of ['kind', 'state', 'region', 'category', 'incidentType'] as const) if (q[k]) f[k] = q[k];
+  if (q.urgent) f.urgent = q.urgent === 'true';
+  const created: Record<string, Date> = {};
+  if (q.from) created.$gte = q.from;
+  if (q.to) created.$lt = q.to;
+  if (q.before) created.$lt = q.before;
+  if (Object.keys(created).length) f.createdAt = created;
+  return f;
+}
+
+/**
+ * Reports for a list: urgent reports nobody has seen first, then newest first.
+ * With `offset` for pages; `before` still works for callers that page by time.
+ */
+export function listReports(
+  store: Store,
+  q: ReportQuery & { limit: number; offset: number },
+): Promise<Report[]> {
+  return store
+    .collection('reports')
+    .find(reportFilter(q), { sort: { pinned: -1, createdAt: -1 }, limit: q.limit, skip: q.offset });
+}
+
+/** Every report of a query, oldest first, a document at a time (exports). */
+export function streamReports(store: Store, q: ReportQuery): AsyncIterable<Report> {
+  return store.collection('reports').stream(reportFilter(q), { sort: { createdAt: 1 } });
+}
+
+/**
+ * The latest `limit` amounts reported for a mineral in a currency since a time, newest
+ * first, optionally in one region: read through a covering index, so the cost does not
+ * grow with what the store has accumulated.
+ */
+export async function recentPrices(
+  store: Store,
+  q: { mineral: Mineral; currency: string; region?: string; since: Date; limit: number },
+): Promise<{ amount?: number; unit?: string }[]> {
+  // only price reports name a mineral: the filter and what is read are all in an index
+  const filter: Filter = { mineral: q.mineral, currency: q.currency, createdAt: { $gte: q.since } };
+  if (q.region) filter.region = q.region;
+  return store.collection('reports').find(filter, {
+    sort: { createdAt: -1 },
+    limit: q.limit,
+    projection: { _id: 0, amount: 1, unit: 1 },
+  });
+}
+
+/** Erases what would tie an anonymous report to its sender: the messages' texts and the report's source key. */
+export async function forgetSender(
+  store: Store,
+  what: { inboundIds: string[]; reportId: string },
+): Promise<void> {
+  await store
+    .collection('inbound')
+    .updateMany(
+      { _id: { $in: what.inboundIds } },
+      { $set: { text: '', redacted: true }, $unset: { extra: '' } },
+    );
+  await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
+}
