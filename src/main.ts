@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { buildHandler } from './api/app';
 import { telegramUpdateHandler } from './api/webhooks';
-import { seedAdminToken } from './api/auth';
+import { seedAdminToken } from './staff/credentials';
 import { SimulatorSender } from './bots/simulator/outbound';
 import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';

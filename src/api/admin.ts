@@ -8,6 +8,7 @@ import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';
 import { parseBody } from './validation';
+import { publishReferencePrice, listReferencePrices } from '../stats/referencePrices';
 
 const referenceBody = z.object({
   mineral: z.enum(MINERALS),
@@ -28,10 +29,7 @@ export function adminRouter(store: Store, backupDir?: string): Router {
   r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
     try {
       const body = parseBody(referenceBody, req.body);
-      const doc = await store
-        .collection('referencePrices')
-        .insertOne({ ...body, publishedAt: new Date(), publishedBy: req.staff!.name });
-      await audit(store, req.staff!, 'price.reference', doc._id, body);
+      const doc = await publishReferencePrice(store, req.staff!, body);
       res.status(201).json({ id: doc._id, ...body, publishedAt: doc.publishedAt.toISOString() });
     } catch (err) {
       next(err);
@@ -40,9 +38,7 @@ export function adminRouter(store: Store, backupDir?: string): Router {
 
   r.get('/prices/reference', requireRole(store, 'viewer'), async (_req, res, next) => {
     try {
-      const items = await store
-        .collection('referencePrices')
-        .find({}, { sort: { publishedAt: -1 }, limit: 100 });
+      const items = await listReferencePrices(store, 100);
       res.json({
         items: items.map(({ _id, publishedAt, ...rest }) => ({
           id: _id,

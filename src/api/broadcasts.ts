@@ -11,6 +11,7 @@ import {
   startTime,
   stateOf,
   storeBroadcast,
+  findBroadcast,
 } from '../campaigns/broadcasts';
 import { Broadcast } from '../models';
 import { deliveryStats } from '../stats/reports';
@@ -126,7 +127,7 @@ export function broadcastsRouter(store: Store, settings: FanoutSettings, kick: (
   });
 
   r.get('/:id', requireRole(store, 'viewer'), async (req, res) => {
-    const b = await store.collection('broadcasts').findOne({ _id: String(req.params.id) });
+    const b = await findBroadcast(store, String(req.params.id));
     if (!b) throw new NotFound('no such broadcast');
     res.json({
       ...(await broadcastView(store, b)),

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { NotFound } from '../domain/errors';
 import { FanoutSettings } from '../campaigns/broadcasts';
-import { createPoll, listPolls, pollResults } from '../campaigns/polls';
+import { createPoll, listPolls, pollResults, findPoll } from '../campaigns/polls';
 import { Poll } from '../models';
 import { Store } from '../store/types';
 import { audit } from './audit';
@@ -56,7 +56,7 @@ export function pollsRouter(store: Store, settings: FanoutSettings, kick: () => 
   });
 
   r.get('/:id/results', requireRole(store, 'viewer'), async (req, res) => {
-    const poll = await store.collection('polls').findOne({ _id: String(req.params.id) });
+    const poll = await findPoll(store, String(req.params.id));
     if (!poll) throw new NotFound('no such poll');
     res.json(await pollResults(store, poll, settings.defaultLanguage));
   });

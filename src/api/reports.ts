@@ -1,14 +1,16 @@
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../domain/errors';
-import { ISSUE_CATEGORIES, INCIDENT_TYPES, parseReference } from '../domain/reports';
+import { ISSUE_CATEGORIES, INCIDENT_TYPES } from '../domain/reports';
 import { pseudonym } from '../domain/privacy';
 import { REPORT_KINDS, REPORT_STATES, Report } from '../models';
 import { TriageSettings, reachability, triageReport } from '../reports/triage';
-import { Filter, Store } from '../store/types';
+import { Store } from '../store/types';
 import { audit } from './audit';
 import { Staff, requireRole } from './auth';
 import { checkRange, dateRange, isoDate, parseBody, queryObject } from './validation';
+import { ReportQuery, findReport, listReports, streamReports } from '../reports/store';
+import { EXPORT_COLUMNS, csvCell, exportRow } from '../reports/export';
 
 const text = z.string().trim().min(1).max(60);
 
@@ -33,19 +35,6 @@ const listQuery = queryObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   before: isoDate().optional(),
 });
-
-/** The store filter for report filters. */
-export function reportFilter(q: ReportFilters & { before?: Date }): Filter {
-  const f: Filter = {};
-  for (const k of ['kind', 'state', 'region', 'category', 'incidentType'] as const) if (q[k]) f[k] = q[k];
-  if (q.urgent) f.urgent = q.urgent === 'true';
-  const created: Record<string, Date> = {};
-  if (q.from) created.$gte = q.from;
-  if (q.to) created.$lt = q.to;
-  if (q.before) created.$lt = q.before;
-  if (Object.keys(created).length) f.createdAt = created;
-  return f;
-}
 
 /**
  * A report as staff see it: a keyed pseudonym instead of the reporter, nothing about
@@ -87,25 +76,6 @@ export function reportView(r: Report, secret: string, detail = false) {
   };
 }
 
-/** A report by its reference (`P-4K7Q2`, any case, spaces ignored) or its id. */
-export async function findReport(store: Store, idOrReference: string): Promise<Report | null> {
-  const ref = /^[PRC]\s*-?\s*[0-9A-Z]{5}$/i.test(idOrReference.trim())
-    ? parseReference(idOrReference)
-    : undefined;
-  const reports = store.collection('reports');
-  return (ref ? await reports.findOne({ reference: ref }) : null) ?? reports.findOne({ _id: idOrReference });
-}
-
-/**
- * Reports for a list: urgent reports nobody has seen first, then newest first.
- * With `offset` for pages; `before` still works for callers that page by time.
- */
-export async function listReports(store: Store, q: z.infer<typeof listQuery>): Promise<Report[]> {
-  return store
-    .collection('reports')
-    .find(reportFilter(q), { sort: { pinned: -1, createdAt: -1 }, limit: q.limit, skip: q.offset });
-}
-
 const triageBody = z
   .object({
     state: z.enum(REPORT_STATES).optional(),
@@ -118,92 +88,12 @@ const triageBody = z
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
 
-/** The one triage entry point of the API and the dashboard: change, audit, answer. */
+/** The one triage entry point of the API and the dashboard: the change checked, then made (audited). */
 export async function applyTriage(store: Store, s: TriageSettings, staff: Staff, id: string, body: unknown) {
-  const change = parseBody(triageBody, body);
-  const result = await triageReport(store, s, staff.name, id, change);
-  // the audit names the report as people do, by its reference
-  await audit(store, staff, 'report.triage', result.report.reference, {
-    id,
-    state: change.state,
-    assignee: change.assignee,
-    note: change.note ? true : undefined,
-    notified: result.sent,
-  });
-  return result;
+  return triageReport(store, s, staff, id, parseBody(triageBody, body));
 }
 
 // ---- exports -----------------------------------------------------------------------------
-
-const EXPORT_COLUMNS = [
-  'reference',
-  'kind',
-  'createdAt',
-  'state',
-  'reporter',
-  'anonymous',
-  'channel',
-  'language',
-  'country',
-  'region',
-  'site',
-  'place',
-  'mineral',
-  'amount',
-  'currency',
-  'unit',
-  'purity',
-  'placeOfSale',
-  'category',
-  'description',
-  'incidentType',
-  'injured',
-  'dead',
-  'occurred',
-  'urgent',
-] as const;
-
-/** One exported row: the reporter is a keyed pseudonym, none for anonymous reports; no notes. */
-export function exportRow(r: Report, secret: string): Record<(typeof EXPORT_COLUMNS)[number], unknown> {
-  return {
-    reference: r.reference,
-    kind: r.kind,
-    createdAt: r.createdAt.toISOString(),
-    state: r.state,
-    reporter: !r.anonymous && r.contactId ? pseudonym(secret, r.contactId) : null,
-    anonymous: r.anonymous,
-    channel: r.channel,
-    language: r.language ?? null,
-    country: r.country ?? null,
-    region: r.region ?? null,
-    site: r.site ?? null,
-    place: r.place ?? null,
-    mineral: r.mineral ?? null,
-    amount: r.amount ?? null,
-    currency: r.currency ?? null,
-    unit: r.unit ?? null,
-    purity: r.purity ?? null,
-    placeOfSale: r.placeOfSale ?? null,
-    category: r.category ?? null,
-    description: r.description ?? null,
-    incidentType: r.incidentType ?? null,
-    injured: r.injured ?? null,
-    dead: r.dead ?? null,
-    occurred: r.occurred ?? null,
-    urgent: r.urgent,
-  };
-}
-
-/**
- * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`,
- * `-`, `@`, tab, CR at the start) gets a leading apostrophe: reports are typed by the public.
- */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * `…/exports/reports.csv|json` for the API and the dashboard: the list's filters (empty
@@ -223,7 +113,7 @@ export async function exportReports(
     const { bom, ...q } = parseBody(exportQuery, clean);
     checkRange(q);
     await audit(store, staff, 'reports.export', format, { ...q });
-    await streamExport(store, secret, format, reportFilter(q), req, res, bom !== 'false');
+    await streamExport(store, secret, format, q, req, res, bom !== 'false');
   } catch (err) {
     if (res.headersSent) res.destroy(err as Error);
     else next(err);
@@ -242,7 +132,7 @@ async function streamExport(
   store: Store,
   secret: string,
   format: 'csv' | 'json',
-  filter: Filter,
+  q: ReportQuery,
   req: Request,
   res: Response,
   bom = true,
@@ -271,7 +161,7 @@ async function streamExport(
       });
     chunk = '';
   };
-  for await (const r of store.collection('reports').stream(filter, { sort: { createdAt: 1 } })) {
+  for await (const r of streamReports(store, q)) {
     if (closed) break;
     const row = exportRow(r, secret);
     chunk +=

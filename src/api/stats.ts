@@ -9,6 +9,8 @@ import {
   priceStatsFromRollups,
   priceTableExact,
   priceTableFromRollups,
+  listConversions,
+  addConversion,
 } from '../stats/prices';
 import { rebuildPriceRollups } from '../stats/rollups';
 import { deliveryStats, reportCounts } from '../stats/reports';
@@ -140,7 +142,7 @@ export function statsRouter(store: Store): Router {
 
   r.get('/conversions', requireRole(store, 'viewer'), async (_req, res, next) => {
     try {
-      const items = await store.collection('priceConversions').find({}, { sort: { validFrom: -1 } });
+      const items = await listConversions(store);
       res.json({
         items: items.map((c) => ({
           id: c._id,
@@ -160,8 +162,7 @@ export function statsRouter(store: Store): Router {
   r.post('/conversions', requireRole(store, 'staff'), async (req, res, next) => {
     try {
       const body = parseBody(conversionBody, req.body);
-      const doc = await store.collection('priceConversions').insertOne({ ...body, setBy: req.staff!.name });
-      await audit(store, req.staff!, 'stats.conversion', doc._id, { ...body });
+      const doc = await addConversion(store, req.staff!, body);
       res.status(201).json({ id: doc._id, ...body, validFrom: body.validFrom.toISOString() });
     } catch (err) {
       next(err);

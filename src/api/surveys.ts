@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { NotFound } from '../domain/errors';
 import { FanoutSettings } from '../campaigns/broadcasts';
-import { createSurvey, listSurveys, surveyResults } from '../campaigns/surveys';
+import { createSurvey, listSurveys, surveyResults, findSurvey } from '../campaigns/surveys';
 import { StoredFlow } from '../models';
 import { Store } from '../store/types';
 import { audit } from './audit';
@@ -59,7 +59,7 @@ export function surveysRouter(store: Store, settings: FanoutSettings, kick: () =
   });
 
   r.get('/:id/results', requireRole(store, 'viewer'), async (req, res) => {
-    const survey = await store.collection('flows').findOne({ _id: String(req.params.id), kind: 'survey' });
+    const survey = await findSurvey(store, String(req.params.id));
     if (!survey) throw new NotFound('no such survey');
     res.json(await surveyResults(store, survey, settings.defaultLanguage));
   });

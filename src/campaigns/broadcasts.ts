@@ -321,3 +321,8 @@ export async function listBroadcasts(store: Store, page: { limit: number; offset
     .collection('broadcasts')
     .find({}, { sort: { createdAt: -1 }, limit: page.limit, skip: page.offset });
 }
+
+/** One broadcast by id. */
+export function findBroadcast(store: Store, id: string): Promise<Broadcast | null> {
+  return store.collection('broadcasts').findOne({ _id: id });
+}

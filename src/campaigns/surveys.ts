@@ -258,3 +258,8 @@ export async function recordSurveyResponse(
     { upsert: true },
   );
 }
+
+/** One survey by id. */
+export function findSurvey(store: Store, id: string): Promise<StoredFlow | null> {
+  return store.collection('flows').findOne({ _id: id, kind: 'survey' });
+}

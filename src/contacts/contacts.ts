@@ -112,3 +112,8 @@ export async function setSubscription(
       on ? { $addToSet: { subscriptions: topic } } : { $pull: { subscriptions: topic } },
     );
 }
+
+/** The contacts who wrote last, newest first (admins only: they show numbers). */
+export function latestContacts(store: Store, limit = 50): Promise<Contact[]> {
+  return store.collection('contacts').find({}, { sort: { lastSeenAt: -1 }, limit });
+}

@@ -48,6 +48,11 @@ export async function findReport(store: Store, idOrReference: string): Promise<R
   return (ref ? await reports.findOne({ reference: ref }) : null) ?? reports.findOne({ _id: idOrReference });
 }
 
+/** One report by id. */
+export function reportById(store: Store, id: string): Promise<Report | null> {
+  return store.collection('reports').findOne({ _id: id });
+}
+
 /** A report by its exact reference. */
 export function reportByReference(store: Store, reference: string): Promise<Report | null> {
   return store.collection('reports').findOne({ reference });
@@ -128,4 +133,9 @@ export async function forgetSender(
       { $set: { text: '', redacted: true }, $unset: { extra: '' } },
     );
   await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
+}
+
+/** Urgent reports nobody has seen yet, newest first (the top of the overview). */
+export function pinnedReports(store: Store, limit = 20): Promise<Report[]> {
+  return store.collection('reports').find({ pinned: true }, { sort: { createdAt: -1 }, limit });
 }

@@ -5,8 +5,10 @@ import { renderSms } from '../i18n/render';
 import { Translator } from '../i18n';
 import { PRIORITY, Report, ReportState } from '../models';
 import { addressedTo, compose, enqueue } from '../outbox/compose';
+import { audit } from '../staff/audit';
+import { Staff } from '../staff/credentials';
 import { Store } from '../store/types';
-import { contactLanguage, pickAddress } from '../contacts/contacts';
+import { contactLanguage, findContact, pickAddress } from '../contacts/contacts';
 
 /** What staff change on a report. Every field optional. */
 export interface TriageChange {
@@ -34,7 +36,7 @@ export type Reachability = 'reachable' | 'anonymous' | 'opted_out' | 'unknown_co
 /** Whether the reporter of a report can be sent an update. */
 export async function reachability(store: Store, r: Report): Promise<Reachability> {
   if (r.anonymous || !r.contactId) return 'anonymous';
-  const c = await store.collection('contacts').findOne({ _id: r.contactId });
+  const c = await findContact(store, r.contactId);
   if (!c) return 'unknown_contact';
   if (c.optedOut) return 'opted_out';
   return c.addresses.length ? 'reachable' : 'no_address';
@@ -63,10 +65,30 @@ export function replyText(r: Pick<Report, 'reference'>, reply: string, foldGsm: 
 export async function triageReport(
   store: Store,
   s: TriageSettings,
-  actor: string,
+  staff: Staff,
   id: string,
   change: TriageChange,
   now = new Date(),
+): Promise<{ report: Report; sent: number; reach: Reachability }> {
+  const result = await changeReport(store, s, staff.name, id, change, now);
+  // the audit names the report as people do, by its reference
+  await audit(store, staff, 'report.triage', result.report.reference, {
+    id,
+    state: change.state,
+    assignee: change.assignee,
+    note: change.note ? true : undefined,
+    notified: result.sent,
+  });
+  return result;
+}
+
+async function changeReport(
+  store: Store,
+  s: TriageSettings,
+  actor: string,
+  id: string,
+  change: TriageChange,
+  now: Date,
 ): Promise<{ report: Report; sent: number; reach: Reachability }> {
   const reports = store.collection('reports');
   const before = await reports.findOne({ _id: id });
@@ -105,7 +127,7 @@ export async function triageReport(
 
   let sent = 0;
   if (wantsSend) {
-    const contact = (await store.collection('contacts').findOne({ _id: report.contactId! }))!;
+    const contact = (await findContact(store, report.contactId!))!;
     const address =
       contact.addresses.find((a) => a.channel === report.channel) ??
       pickAddress(contact) ??

@@ -1,5 +1,7 @@
 import { Mineral, Unit } from '../domain/minerals';
 import { PriceConversion, PriceRollup, StatBucket } from '../models';
+import { audit } from '../staff/audit';
+import { Staff } from '../staff/credentials';
 import { Store } from '../store/types';
 import { Sorted, Summary, mergeSorted, summarise } from './quantiles';
 import { bucketStart, isCountable, nextBucket, readRollups } from './rollups';
@@ -289,4 +291,20 @@ export async function priceTableExact(
     if (row) rows.push(row);
   }
   return sortTable(rows);
+}
+
+/** The conversions staff set, latest first. */
+export function listConversions(store: Store): Promise<PriceConversion[]> {
+  return store.collection('priceConversions').find({}, { sort: { validFrom: -1 } });
+}
+
+/** Staff set a conversion (audited): from its date on, prices in `from` count in `to` at `factor`. */
+export async function addConversion(
+  store: Store,
+  by: Staff,
+  body: Pick<PriceConversion, 'kind' | 'from' | 'to' | 'factor' | 'validFrom'>,
+): Promise<PriceConversion> {
+  const doc = await store.collection('priceConversions').insertOne({ ...body, setBy: by.name });
+  await audit(store, by, 'stats.conversion', doc._id, { ...body });
+  return doc;
 }

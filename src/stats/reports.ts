@@ -165,3 +165,16 @@ export async function contactCounts(store: Store): Promise<
     optedOut: r.optedOut[0]?.n ?? 0,
   };
 }
+
+/** Messages waiting to go out, and those that failed for good since a time. */
+export async function outboxBacklog(
+  store: Store,
+  deadSince: Date,
+): Promise<{ queued: number; dead: number }> {
+  const out = store.collection('outbound');
+  const [queued, dead] = await Promise.all([
+    out.countDocuments({ status: { $in: ['queued', 'sending'] } }),
+    out.countDocuments({ status: 'dead', createdAt: { $gte: deadSince } }),
+  ]);
+  return { queued, dead };
+}

@@ -261,3 +261,20 @@ export async function readRollups(store: Store, f: RollupFilter): Promise<PriceR
   const pending = await queue.find(f.mineral ? { mineral: f.mineral } : {});
   return pending.length ? [...stored, ...pendingAsRollups(pending, f)] : stored;
 }
+
+/** The minerals and regions the rollups hold (what the price charts can be drawn for). */
+export async function rollupChoices(store: Store): Promise<{ minerals: string[]; regions: string[] }> {
+  const rollups = store.collection('priceRollups');
+  const [minerals, regions] = await Promise.all([
+    rollups.aggregate<{ _id: string }>([
+      { $match: { bucket: 'month', all: true } },
+      { $group: { _id: '$mineral' } },
+    ]),
+    rollups.aggregate<{ _id: string }>([
+      { $match: { bucket: 'month', all: false } },
+      { $group: { _id: '$region' } },
+      { $sort: { _id: 1 } },
+    ]),
+  ]);
+  return { minerals: minerals.map((m) => m._id), regions: regions.map((r) => r._id) };
+}

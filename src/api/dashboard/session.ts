@@ -1,13 +1,17 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
 import { Forbidden } from '../../domain/errors';
 import { DashboardSession, StaffRole } from '../../models';
 import { Store } from '../../store/types';
-import { hashToken } from '../auth';
+import {
+  SESSION_HOURS,
+  createDashboardSession,
+  endDashboardSession,
+  findDashboardSession,
+} from '../../staff/sessions';
 
 /** The session cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS, only sent to /dashboard. */
 export const COOKIE = 'chimba_session';
-const SESSION_HOURS = 12;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -43,20 +47,14 @@ export async function openSession(
   res: Response,
   who: { credentialId: string; role: StaffRole; name: string; language: 'en' | 'fr' },
 ): Promise<void> {
-  const id = randomBytes(32).toString('base64url');
-  await store.collection('dashboardSessions').insertOne({
-    ...who,
-    idHash: hashToken(id),
-    csrf: randomBytes(24).toString('base64url'),
-    expiresAt: new Date(Date.now() + SESSION_HOURS * 3_600_000),
-  });
+  const id = await createDashboardSession(store, who);
   res.setHeader('Set-Cookie', cookieHeader(req, id, SESSION_HOURS * 3600));
 }
 
 /** Ends the session of this request (logout) and clears the cookie. */
 export async function closeSession(store: Store, req: Request, res: Response): Promise<void> {
   const id = readCookie(req, COOKIE);
-  if (id) await store.collection('dashboardSessions').deleteOne({ idHash: hashToken(id) });
+  if (id) await endDashboardSession(store, id);
   res.setHeader('Set-Cookie', cookieHeader(req, '', 0));
 }
 
@@ -68,13 +66,7 @@ export function loadSession(store: Store) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const id = readCookie(req, COOKIE);
-      if (id) {
-        const s = await store.collection('dashboardSessions').findOne({ idHash: hashToken(id) });
-        if (s && s.expiresAt.getTime() > Date.now()) {
-          const cred = await store.collection('credentials').findOne({ _id: s.credentialId });
-          if (cred && !cred.revokedAt) req.dash = { ...s, role: cred.role, name: cred.name };
-        }
-      }
+      if (id) req.dash = await findDashboardSession(store, id);
       next();
     } catch (err) {
       next(err);

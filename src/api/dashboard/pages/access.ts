@@ -1,7 +1,9 @@
 import { Request } from 'express';
 import { BadRequest, Forbidden } from '../../../domain/errors';
 import { STAFF_ROLES } from '../../../models';
-import { createCredential, listCredentials, revokeCredential } from '../../credentials';
+import { createCredential, listCredentials, revokeCredential } from '../../../staff/credentials';
+import { credentialBody } from '../../credentials';
+import { parseBody } from '../../validation';
 import { html } from '../html';
 import { Mount, PageResult, action, page, sendPage, staffOf } from '../page';
 import { PageContext, csrfField, select, table, when } from '../views';
@@ -90,7 +92,8 @@ export const mountAccess: Mount = (r, deps) => {
     action(async (req, res, ctx) => {
       try {
         const { name, role } = req.body as Record<string, unknown>;
-        const made = await createCredential(store, staffOf(ctx.dash!), { name, role });
+        const body = parseBody(credentialBody, { name, role });
+        const made = await createCredential(store, staffOf(ctx.dash!), body);
         res.set('Cache-Control', 'no-store');
         sendPage(req, res, ctx, await render(req, ctx, { name: made.name, token: made.token }));
       } catch (err) {

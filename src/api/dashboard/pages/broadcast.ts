@@ -1,4 +1,4 @@
-import { cancelBroadcast } from '../../../campaigns/broadcasts';
+import { cancelBroadcast, findBroadcast } from '../../../campaigns/broadcasts';
 import { NotFound } from '../../../domain/errors';
 import { LANGUAGE_NAMES, Language } from '../../../domain/language';
 import { deliveryStats } from '../../../stats/reports';
@@ -16,7 +16,7 @@ export const mountBroadcast: Mount = (r, deps) => {
     '/broadcasts/:id',
     page(async (req, ctx) => {
       const { t } = ctx;
-      const b = await store.collection('broadcasts').findOne({ _id: String(req.params.id) });
+      const b = await findBroadcast(store, String(req.params.id));
       if (!b) throw new NotFound(t('errors.notFound'));
       const v = await broadcastView(store, b);
       const byChannel = await deliveryStats(store, { broadcastId: b._id });

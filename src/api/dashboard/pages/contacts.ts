@@ -4,6 +4,7 @@ import { barChart } from '../charts';
 import { html } from '../html';
 import { can, num, table, when } from '../views';
 import { Mount, page } from '../page';
+import { latestContacts } from '../../../contacts/contacts';
 
 /** Contacts: counts by region, role, language and channel; numbers for admins only. */
 export const mountContacts: Mount = (r, deps) => {
@@ -26,7 +27,7 @@ export const mountContacts: Mount = (r, deps) => {
         </section>`;
       let numbers = html``;
       if (can(ctx, 'admin')) {
-        const latest = await store.collection('contacts').find({}, { sort: { lastSeenAt: -1 }, limit: 50 });
+        const latest = await latestContacts(store, 50);
         numbers = html`<section>
           <h2>${t('contacts.latest')}</h2>
           <p class="hint">${t('contacts.adminOnly')}</p>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SlidingWindowLimiter } from '../../../flows/limiter';
-import { hashToken, touchCredential } from '../../auth';
+import { credentialOfToken, touchCredential } from '../../../staff/credentials';
 import { parseBody } from '../../validation';
 import { html } from '../html';
 import { checkCsrf, checkSameOrigin, closeSession, openSession } from '../session';
@@ -71,9 +71,7 @@ export const mountLogin: Mount = (r, deps) => {
           .status(429)
           .type('html')
           .send(loginPage(ctx, ctx.t('login.tooMany'), safeNext(body.next)));
-      const cred = body.token
-        ? await store.collection('credentials').findOne({ tokenHash: hashToken(body.token.trim()) })
-        : null;
+      const cred = body.token ? await credentialOfToken(store, body.token.trim()) : null;
       if (!cred || cred.revokedAt) {
         loginLimiter.over(ip);
         deps.log.info({ ip }, 'dashboard login refused');

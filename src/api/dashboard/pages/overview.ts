@@ -1,8 +1,9 @@
 import { bucketStart } from '../../../stats/rollups';
-import { deliveryStats, reportsByKind } from '../../../stats/reports';
+import { deliveryStats, reportsByKind, outboxBacklog } from '../../../stats/reports';
 import { html } from '../html';
 import { day, num, table, when } from '../views';
 import { Mount, page } from '../page';
+import { pinnedReports } from '../../../reports/store';
 
 const DAY = 86_400_000;
 
@@ -15,14 +16,11 @@ export const mountOverview: Mount = (r, deps) => {
       const { t } = ctx;
       const now = new Date();
       const week = bucketStart(now, 'week');
-      const [kinds, pinned, deliveries, queued, dead] = await Promise.all([
+      const [kinds, pinned, deliveries, { queued, dead }] = await Promise.all([
         reportsByKind(store, week),
-        store.collection('reports').find({ pinned: true }, { sort: { createdAt: -1 }, limit: 20 }),
+        pinnedReports(store, 20),
         deliveryStats(store, { from: new Date(now.getTime() - DAY) }),
-        store.collection('outbound').countDocuments({ status: { $in: ['queued', 'sending'] } }),
-        store
-          .collection('outbound')
-          .countDocuments({ status: 'dead', createdAt: { $gte: new Date(now.getTime() - DAY) } }),
+        outboxBacklog(store, new Date(now.getTime() - DAY)),
       ]);
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
       // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)

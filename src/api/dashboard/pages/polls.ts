@@ -1,4 +1,4 @@
-import { pollResults } from '../../../campaigns/polls';
+import { pollResults, listPolls } from '../../../campaigns/polls';
 import { barChart } from '../charts';
 import { Html, html } from '../html';
 import { num, table, when } from '../views';
@@ -11,7 +11,7 @@ export const mountPolls: Mount = (r, deps) => {
     '/polls',
     page(async (_req, ctx) => {
       const { t } = ctx;
-      const polls = await store.collection('polls').find({}, { sort: { createdAt: -1 }, limit: 20 });
+      const polls = await listPolls(store, { limit: 20, offset: 0 });
       const sections: Html[] = [];
       for (const p of polls) {
         const res = await pollResults(store, p, ctx.lang);

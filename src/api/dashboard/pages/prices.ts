@@ -6,6 +6,7 @@ import { bandChart } from '../charts';
 import { Html, html } from '../html';
 import { day, num, select, table } from '../views';
 import { Mount, page } from '../page';
+import { rollupChoices } from '../../../stats/rollups';
 
 const DAY = 86_400_000;
 
@@ -26,22 +27,8 @@ export const mountPrices: Mount = (r, deps) => {
         }),
         req.query,
       );
-      const [withData, regions] = await Promise.all([
-        store
-          .collection('priceRollups')
-          .aggregate<{ _id: string }>([
-            { $match: { bucket: 'month', all: true } },
-            { $group: { _id: '$mineral' } },
-          ]),
-        store
-          .collection('priceRollups')
-          .aggregate<{ _id: string }>([
-            { $match: { bucket: 'month', all: false } },
-            { $group: { _id: '$region' } },
-            { $sort: { _id: 1 } },
-          ]),
-      ]);
-      const minerals = q.mineral ? [q.mineral] : MINERALS.filter((m) => withData.some((w) => w._id === m));
+      const { minerals: withData, regions } = await rollupChoices(store);
+      const minerals = q.mineral ? [q.mineral] : MINERALS.filter((m) => withData.includes(m));
       const from = new Date(Date.now() - q.weeks * 7 * DAY);
       const charts: Html[] = [];
       for (const mineral of minerals) {
@@ -128,7 +115,7 @@ export const mountPrices: Mount = (r, deps) => {
               >${t('filters.region')}
               ${select(
                 'region',
-                regions.map((x) => ({ value: x._id, label: x._id })),
+                regions.map((x) => ({ value: x, label: x })),
                 q.region,
                 t('filters.all'),
               )}</label

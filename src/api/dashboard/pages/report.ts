@@ -7,6 +7,8 @@ import { applyTriage } from '../../reports';
 import { html } from '../html';
 import { Mount, PageResult, action, page, sendPage, staffOf } from '../page';
 import { PageContext, can, csrfField, describeReport, select, when } from '../views';
+import { reportById } from '../../../reports/store';
+import { findContact } from '../../../contacts/contacts';
 
 /** What staff typed in the triage form, and what was wrong with it: shown again, nothing lost. */
 interface TriageForm {
@@ -29,13 +31,10 @@ export const mountReport: Mount = (r, deps) => {
 
   const render = async (req: Request, ctx: PageContext, form?: TriageForm): Promise<PageResult> => {
     const { t } = ctx;
-    const x = await store.collection('reports').findOne({ _id: String(req.params.id) });
+    const x = await reportById(store, String(req.params.id));
     if (!x) throw new NotFound(t('errors.noReport'));
     const reach = await reachability(store, x);
-    const contact =
-      can(ctx, 'admin') && x.contactId
-        ? await store.collection('contacts').findOne({ _id: x.contactId })
-        : null;
+    const contact = can(ctx, 'admin') && x.contactId ? await findContact(store, x.contactId) : null;
     const field = (label: string, value: unknown) =>
       value === undefined || value === null || value === ''
         ? ''

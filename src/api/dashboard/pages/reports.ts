@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { REPORT_KINDS, REPORT_STATES } from '../../../models';
 import { NextFunction, Request, Response } from 'express';
-import { exportReports, findReport, listReports, reportFilterShape } from '../../reports';
+import { exportReports, reportFilterShape } from '../../reports';
+import { findReport, listReports } from '../../../reports/store';
 import { parseBody } from '../../validation';
 import { html } from '../html';
 import { describeReport, select, table, when } from '../views';
