@@ -97,8 +97,10 @@ export class FlowEngine implements FlowControl {
     const saved = await store.collection('sessions').findOne({ _id: contact._id });
     if (saved?.flowId) await this.loadFlow(saved.flowId);
     if (saved?.lastInboundId === inbound._id) {
+      // handled already (a redelivery, or another handler got there first): the replies it
+      // queued then, so a caller showing them (the simulator) shows what the person got
       await this.markHandled(store, inbound, now);
-      return { replies: [] };
+      return { replies: await queuedReplies(store, inbound._id) };
     }
     const live = saved && saved.active && saved.expiresAt > now;
     const session: SessionState = live
@@ -445,4 +447,10 @@ export class FlowEngine implements FlowControl {
     await enqueue(turn.store, [...turn.extra, ...messages]);
     return parts.map((p) => p.r);
   }
+}
+
+/** The replies queued for an inbound message, in the order they were made. */
+async function queuedReplies(store: Store, inboundId: string): Promise<Rendered[]> {
+  const sent = await store.collection('outbound').find({ inReplyTo: inboundId }, { sort: { createdAt: 1 } });
+  return sent.map((m) => ({ text: m.text, segments: m.segments, encoding: m.encoding, buttons: m.buttons }));
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { BUILTIN_FLOWS } from '../../src/flows/definitions';
 import { FlowEngine } from '../../src/flows/engine';
-import { Inbox } from '../../src/flows/inbox';
+import { Inbox, logInbound } from '../../src/flows/inbox';
 import { Translator } from '../../src/i18n';
 import { createLogger } from '../../src/log';
 import { InboundMessage } from '../../src/models';
@@ -75,6 +75,44 @@ describe('two instances on one store', () => {
       expect(await store.collection('inbound').countDocuments({ status: 'handled' })).toBe(36);
       expect(await store.collection('outbound').countDocuments({})).toBe(36);
       expect(await store.collection('leases').countDocuments({})).toBe(0);
+    } finally {
+      await store.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('one message reaching two handlers', () => {
+  test('the second is told the replies the first queued, and nothing is queued twice', async () => {
+    // the simulator handles a message as it answers while the start-up resume may drain the
+    // same message: whichever comes second must still show the person's replies
+    const tmp = tempDir();
+    const store = new EmbeddedStore({ dir: tmp.dir });
+    try {
+      const engine = new FlowEngine({
+        store,
+        translator: new Translator('en'),
+        flows: { ...BUILTIN_FLOWS },
+        settings: {
+          defaultLanguage: 'en',
+          defaultCurrency: 'USD',
+          sessionTimeoutMinutes: 60,
+          smsFoldGsm: true,
+        },
+      });
+      const { inbound } = await logInbound(store, {
+        channel: 'sms',
+        transport: 'simulator',
+        providerMessageId: 'twice-1',
+        address: '+243990000311',
+        text: 'Hello',
+        receivedAt: new Date(),
+      });
+      const [first, second] = await Promise.all([engine.handle(inbound), engine.handle(inbound)]);
+      expect(first.replies.map((r) => r.text)).toEqual([expect.stringContaining('Bienvenue sur Chimba')]);
+      expect(second.replies).toEqual(first.replies);
+      expect(await store.collection('outbound').countDocuments({})).toBe(1);
+      expect(await store.collection('inbound').countDocuments({ status: 'handled' })).toBe(1);
     } finally {
       await store.close();
       tmp.remove();
