@@ -26,44 +26,32 @@ const referenceBody = z.object({
 export function adminRouter(store: Store, backupDir?: string): Router {
   const r = Router();
   /** Staff publish a reference price; market replies (`PRICE GOLD?`) quote the latest one. */
-  r.post('/prices/reference', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      const body = parseBody(referenceBody, req.body);
-      const doc = await publishReferencePrice(store, req.staff!, body);
-      res.status(201).json({ id: doc._id, ...body, publishedAt: doc.publishedAt.toISOString() });
-    } catch (err) {
-      next(err);
-    }
+  r.post('/prices/reference', requireRole(store, 'staff'), async (req, res) => {
+    const body = parseBody(referenceBody, req.body);
+    const doc = await publishReferencePrice(store, req.staff!, body);
+    res.status(201).json({ id: doc._id, ...body, publishedAt: doc.publishedAt.toISOString() });
   });
 
-  r.get('/prices/reference', requireRole(store, 'viewer'), async (_req, res, next) => {
-    try {
-      const items = await listReferencePrices(store, 100);
-      res.json({
-        items: items.map(({ _id, publishedAt, ...rest }) => ({
-          id: _id,
-          ...rest,
-          publishedAt: publishedAt.toISOString(),
-        })),
-      });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/prices/reference', requireRole(store, 'viewer'), async (_req, res) => {
+    const items = await listReferencePrices(store, 100);
+    res.json({
+      items: items.map(({ _id, publishedAt, ...rest }) => ({
+        id: _id,
+        ...rest,
+        publishedAt: publishedAt.toISOString(),
+      })),
+    });
   });
 
   /** Admins take a consistent backup of the embedded store while it runs (`npm run backup` calls this). */
-  r.post('/backups', requireRole(store, 'admin'), async (req, res, next) => {
-    try {
-      if (!store.backup || !backupDir)
-        throw new NotImplemented(
-          'this store is MongoDB: back it up with mongodump (see the README), not through Chimba',
-        );
-      const result = await store.backup(path.join(backupDir, backupName()));
-      await audit(store, req.staff!, 'store.backup', path.basename(result.file), { bytes: result.bytes });
-      res.status(201).json(result);
-    } catch (err) {
-      next(err);
-    }
+  r.post('/backups', requireRole(store, 'admin'), async (req, res) => {
+    if (!store.backup || !backupDir)
+      throw new NotImplemented(
+        'this store is MongoDB: back it up with mongodump (see the README), not through Chimba',
+      );
+    const result = await store.backup(path.join(backupDir, backupName()));
+    await audit(store, req.staff!, 'store.backup', path.basename(result.file), { bytes: result.bytes });
+    res.status(201).json(result);
   });
 
   return r;

@@ -182,18 +182,14 @@ export function buildApp(deps: AppDeps): Express {
     }
   });
 
-  app.get('/metrics', async (req, res, next) => {
-    try {
-      if (deps.metricsToken) {
-        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-        const a = Buffer.from(hashToken(given));
-        if (!timingSafeEqual(a, Buffer.from(hashToken(deps.metricsToken))))
-          throw new Unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
-      }
-      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    } catch (err) {
-      next(err);
+  app.get('/metrics', async (req, res) => {
+    if (deps.metricsToken) {
+      const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const a = Buffer.from(hashToken(given));
+      if (!timingSafeEqual(a, Buffer.from(hashToken(deps.metricsToken))))
+        throw new Unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
     }
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));

@@ -15,14 +15,10 @@ const query = queryObject({
 /** `GET /api/v1/audit`: admin only, newest first. */
 export function auditRouter(store: Store): Router {
   const r = Router();
-  r.get('/', requireRole(store, 'admin'), async (req, res, next) => {
-    try {
-      const q = parseBody(query, req.query);
-      const items = await listAudit(store, q);
-      res.json({ items: items.map(({ _id, at, ...rest }) => ({ id: _id, at: at.toISOString(), ...rest })) });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/', requireRole(store, 'admin'), async (req, res) => {
+    const q = parseBody(query, req.query);
+    const items = await listAudit(store, q);
+    res.json({ items: items.map(({ _id, at, ...rest }) => ({ id: _id, at: at.toISOString(), ...rest })) });
   });
   return r;
 }

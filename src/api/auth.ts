@@ -24,22 +24,18 @@ export function limitApiCalls(store: Store, perMinute: number): void {
 /** Express middleware: requires `Authorization: Bearer <token>` of at least `role`. */
 export function requireRole(store: Store, role: StaffRole) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    try {
-      const header = req.headers.authorization ?? '';
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!m) throw new Unauthorized('send Authorization: Bearer <token>');
-      const cred = await credentialOfToken(store, m[1]);
-      if (!cred) throw new Unauthorized('unknown token');
-      if (cred.revokedAt) throw new Unauthorized('this token was revoked');
-      const limiter = API_LIMITS.get(store);
-      if (limiter?.over(cred._id))
-        throw new TooManyRequests(`over ${limiter.limit} API calls a minute for this token; slow down`, 60);
-      if (RANK[cred.role] < RANK[role]) throw new Forbidden(`needs the ${role} role`);
-      req.staff = { id: cred._id, role: cred.role, name: cred.name };
-      await touchCredential(store, cred._id);
-      next();
-    } catch (err) {
-      next(err);
-    }
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new Unauthorized('send Authorization: Bearer <token>');
+    const cred = await credentialOfToken(store, m[1]);
+    if (!cred) throw new Unauthorized('unknown token');
+    if (cred.revokedAt) throw new Unauthorized('this token was revoked');
+    const limiter = API_LIMITS.get(store);
+    if (limiter?.over(cred._id))
+      throw new TooManyRequests(`over ${limiter.limit} API calls a minute for this token; slow down`, 60);
+    if (RANK[cred.role] < RANK[role]) throw new Forbidden(`needs the ${role} role`);
+    req.staff = { id: cred._id, role: cred.role, name: cred.name };
+    await touchCredential(store, cred._id);
+    next();
   };
 }

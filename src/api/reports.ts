@@ -184,41 +184,29 @@ export function reportsRouter(
   wakeOutbox: () => void,
 ): Router {
   const r = Router();
-  r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const q = parseBody(listQuery, req.query);
-      checkRange(q);
-      const items = await listReports(store, q);
-      res.json({ items: items.map((i) => reportView(i, pseudonymSecret)) });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/reports', requireRole(store, 'viewer'), async (req, res) => {
+    const q = parseBody(listQuery, req.query);
+    checkRange(q);
+    const items = await listReports(store, q);
+    res.json({ items: items.map((i) => reportView(i, pseudonymSecret)) });
   });
 
-  r.get('/reports/:id', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const report = await findReport(store, String(req.params.id));
-      if (!report) throw new NotFound('no such report');
-      res.json({ ...reportView(report, pseudonymSecret, true), reach: await reachability(store, report) });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/reports/:id', requireRole(store, 'viewer'), async (req, res) => {
+    const report = await findReport(store, String(req.params.id));
+    if (!report) throw new NotFound('no such report');
+    res.json({ ...reportView(report, pseudonymSecret, true), reach: await reachability(store, report) });
   });
 
-  r.patch('/reports/:id', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      const { report, sent, reach } = await applyTriage(
-        store,
-        triage,
-        req.staff!,
-        String(req.params.id),
-        req.body,
-      );
-      if (sent) wakeOutbox();
-      res.json({ ...reportView(report, pseudonymSecret, true), reach, sent });
-    } catch (err) {
-      next(err);
-    }
+  r.patch('/reports/:id', requireRole(store, 'staff'), async (req, res) => {
+    const { report, sent, reach } = await applyTriage(
+      store,
+      triage,
+      req.staff!,
+      String(req.params.id),
+      req.body,
+    );
+    if (sent) wakeOutbox();
+    res.json({ ...reportView(report, pseudonymSecret, true), reach, sent });
   });
 
   r.get(/^\/exports\/reports\.(csv|json)$/, requireRole(store, 'viewer'), (req, res, next) =>

@@ -28,55 +28,51 @@ const body = z
 export function simulatorRouter(inbox: Inbox): Router {
   const r = Router();
   r.use(express.json({ limit: '16kb' }));
-  r.post('/messages', async (req, res, next) => {
-    try {
-      const parsed = body.safeParse(req.body);
-      if (!parsed.success) {
-        throw new BadRequest(
-          `expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${parsed.error.issues
-            .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-            .join('; ')}`,
-        );
-      }
-      const { from, text, channel, tap, location } = parsed.data;
-      let address = from;
-      if (channel === 'sms') {
-        const phone = parsePhone(from);
-        if (!phone) throw new BadRequest('from: not a phone number (use E.164, e.g. +243990000001)');
-        address = phone.e164;
-      } else if (!/^-?\d{1,20}$/.test(from)) {
-        throw new BadRequest('from: a Telegram chat id is a number');
-      }
-      const { replies } = await inbox.receive({
-        kind: 'message',
-        channel,
-        transport: 'simulator',
-        providerMessageId: `sim-${randomUUID()}`,
-        address,
-        text: text ?? '',
-        receivedAt: new Date(),
-        extra: tap
-          ? { callbackData: tap }
-          : location
-            ? { location }
-            : channel === 'telegram' && /^\/start\b/.test(text ?? '')
-              ? { start: true, startPayload: (text ?? '').split(/\s+/)[1] }
-              : undefined,
-      });
-      res.json({
-        replies: replies.map((m) => m.text),
-        segments: replies.map((m) => m.segments),
-        ...(channel === 'telegram'
-          ? {
-              buttons: replies.map(
-                (m) => m.buttons?.map((row) => row.map((b) => ({ text: b.text, tap: b.data }))) ?? null,
-              ),
-            }
-          : {}),
-      });
-    } catch (err) {
-      next(err);
+  r.post('/messages', async (req, res) => {
+    const parsed = body.safeParse(req.body);
+    if (!parsed.success) {
+      throw new BadRequest(
+        `expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${parsed.error.issues
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')}`,
+      );
     }
+    const { from, text, channel, tap, location } = parsed.data;
+    let address = from;
+    if (channel === 'sms') {
+      const phone = parsePhone(from);
+      if (!phone) throw new BadRequest('from: not a phone number (use E.164, e.g. +243990000001)');
+      address = phone.e164;
+    } else if (!/^-?\d{1,20}$/.test(from)) {
+      throw new BadRequest('from: a Telegram chat id is a number');
+    }
+    const { replies } = await inbox.receive({
+      kind: 'message',
+      channel,
+      transport: 'simulator',
+      providerMessageId: `sim-${randomUUID()}`,
+      address,
+      text: text ?? '',
+      receivedAt: new Date(),
+      extra: tap
+        ? { callbackData: tap }
+        : location
+          ? { location }
+          : channel === 'telegram' && /^\/start\b/.test(text ?? '')
+            ? { start: true, startPayload: (text ?? '').split(/\s+/)[1] }
+            : undefined,
+    });
+    res.json({
+      replies: replies.map((m) => m.text),
+      segments: replies.map((m) => m.segments),
+      ...(channel === 'telegram'
+        ? {
+            buttons: replies.map(
+              (m) => m.buttons?.map((row) => row.map((b) => ({ text: b.text, tap: b.data }))) ?? null,
+            ),
+          }
+        : {}),
+    });
   });
   return r;
 }

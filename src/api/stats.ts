@@ -87,86 +87,58 @@ const conversionBody = z
 /** `/api/v1/stats/…`: prices, issue and incident counts, deliveries, and the conversion table. */
 export function statsRouter(store: Store): Router {
   const r = Router();
-  r.get('/prices', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      res.json(await priceStats(store, req.query));
-    } catch (err) {
-      next(err);
-    }
+  r.get('/prices', requireRole(store, 'viewer'), async (req, res) => {
+    res.json(await priceStats(store, req.query));
   });
 
-  r.get('/prices/table', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const q = parseBody(
-        queryObject({
-          bucket: z.enum(STAT_BUCKETS).default('week'),
-          method: z.enum(['rollup', 'exact']).default('rollup'),
-          ...range,
-        }),
-        req.query,
-      );
-      const rows =
-        q.method === 'exact' ? await priceTableExact(store, q) : await priceTableFromRollups(store, q);
-      res.json({ method: q.method, bucket: q.bucket, rows });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/prices/table', requireRole(store, 'viewer'), async (req, res) => {
+    const q = parseBody(
+      queryObject({
+        bucket: z.enum(STAT_BUCKETS).default('week'),
+        method: z.enum(['rollup', 'exact']).default('rollup'),
+        ...range,
+      }),
+      req.query,
+    );
+    const rows =
+      q.method === 'exact' ? await priceTableExact(store, q) : await priceTableFromRollups(store, q);
+    res.json({ method: q.method, bucket: q.bucket, rows });
   });
 
-  r.post('/prices/rebuild', requireRole(store, 'admin'), async (req, res, next) => {
-    try {
-      const rollups = await rebuildPriceRollups(store);
-      await audit(store, req.staff!, 'stats.rebuild', undefined, { rollups });
-      res.json({ rollups });
-    } catch (err) {
-      next(err);
-    }
+  r.post('/prices/rebuild', requireRole(store, 'admin'), async (req, res) => {
+    const rollups = await rebuildPriceRollups(store);
+    await audit(store, req.staff!, 'stats.rebuild', undefined, { rollups });
+    res.json({ rollups });
   });
 
-  r.get('/reports', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      res.json(await reportCounts(store, parseBody(countQuery, req.query)));
-    } catch (err) {
-      next(err);
-    }
+  r.get('/reports', requireRole(store, 'viewer'), async (req, res) => {
+    res.json(await reportCounts(store, parseBody(countQuery, req.query)));
   });
 
-  r.get('/deliveries', requireRole(store, 'viewer'), async (req, res, next) => {
-    try {
-      const q = parseBody(queryObject({ ...range, broadcastId: z.string().max(60).optional() }), req.query);
-      res.json({ items: await deliveryStats(store, q) });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/deliveries', requireRole(store, 'viewer'), async (req, res) => {
+    const q = parseBody(queryObject({ ...range, broadcastId: z.string().max(60).optional() }), req.query);
+    res.json({ items: await deliveryStats(store, q) });
   });
 
-  r.get('/conversions', requireRole(store, 'viewer'), async (_req, res, next) => {
-    try {
-      const items = await listConversions(store);
-      res.json({
-        items: items.map((c) => ({
-          id: c._id,
-          kind: c.kind,
-          from: c.from,
-          to: c.to,
-          factor: c.factor,
-          validFrom: c.validFrom.toISOString(),
-          setBy: c.setBy,
-        })),
-      });
-    } catch (err) {
-      next(err);
-    }
+  r.get('/conversions', requireRole(store, 'viewer'), async (_req, res) => {
+    const items = await listConversions(store);
+    res.json({
+      items: items.map((c) => ({
+        id: c._id,
+        kind: c.kind,
+        from: c.from,
+        to: c.to,
+        factor: c.factor,
+        validFrom: c.validFrom.toISOString(),
+        setBy: c.setBy,
+      })),
+    });
   });
 
-  r.post('/conversions', requireRole(store, 'staff'), async (req, res, next) => {
-    try {
-      const body = parseBody(conversionBody, req.body);
-      const doc = await addConversion(store, req.staff!, body);
-      res.status(201).json({ id: doc._id, ...body, validFrom: body.validFrom.toISOString() });
-    } catch (err) {
-      next(err);
-    }
+  r.post('/conversions', requireRole(store, 'staff'), async (req, res) => {
+    const body = parseBody(conversionBody, req.body);
+    const doc = await addConversion(store, req.staff!, body);
+    res.status(201).json({ id: doc._id, ...body, validFrom: body.validFrom.toISOString() });
   });
   return r;
 }

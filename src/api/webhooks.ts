@@ -29,35 +29,27 @@ export function twilioRouter(
   const r = Router();
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
-  r.post('/sms', async (req, res, next) => {
-    try {
-      const event = parseTwilioSms(settings, req);
-      if (event.kind === 'message') {
-        // Twilio does not retry: the message is logged, or spooled to disk, before the answer.
-        // handling goes on after the answer, from the log
-        const outcome = await inbox.accept(event, spool, budgetMs);
-        if (outcome === 'duplicate')
-          log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
-      }
-      res.type('text/xml').send(EMPTY_TWIML);
-    } catch (err) {
-      next(err);
+  r.post('/sms', async (req, res) => {
+    const event = parseTwilioSms(settings, req);
+    if (event.kind === 'message') {
+      // Twilio does not retry: the message is logged, or spooled to disk, before the answer.
+      // handling goes on after the answer, from the log
+      const outcome = await inbox.accept(event, spool, budgetMs);
+      if (outcome === 'duplicate')
+        log.info({ providerMessageId: event.providerMessageId }, 'redelivered SMS ignored');
     }
+    res.type('text/xml').send(EMPTY_TWIML);
   });
 
-  r.post('/status', async (req, res, next) => {
-    try {
-      const event = parseTwilioStatus(settings, req);
-      if (event.kind === 'status') {
-        const found = await recordStatus(store, event);
-        if (!found) log.warn({ providerId: event.providerId }, 'status for an unknown message');
-        res.status(200).json({ ok: true, recorded: found });
-        return;
-      }
-      res.status(200).json({ ok: true, ignored: event.kind === 'ignored' ? event.reason : undefined });
-    } catch (err) {
-      next(err);
+  r.post('/status', async (req, res) => {
+    const event = parseTwilioStatus(settings, req);
+    if (event.kind === 'status') {
+      const found = await recordStatus(store, event);
+      if (!found) log.warn({ providerId: event.providerId }, 'status for an unknown message');
+      res.status(200).json({ ok: true, recorded: found });
+      return;
     }
+    res.status(200).json({ ok: true, ignored: event.kind === 'ignored' ? event.reason : undefined });
   });
   return r;
 }
@@ -95,22 +87,14 @@ export function telegramRouter(
 ): Router {
   const r = Router();
   r.use((req, _res, next) => {
-    try {
-      verifyTelegramSecret(req.headers['x-telegram-bot-api-secret-token'], settings.secret);
-      next();
-    } catch (err) {
-      next(err);
-    }
+    verifyTelegramSecret(req.headers['x-telegram-bot-api-secret-token'], settings.secret);
+    next();
   });
   r.use(express.json({ limit: '256kb' }));
-  r.post('/', async (req, res, next) => {
-    try {
-      const parsed = parseTelegramUpdate(req.body, settings.botId);
-      await onUpdate(parsed);
-      res.json({ ok: true, ...(parsed.event.kind === 'ignored' ? { ignored: parsed.event.reason } : {}) });
-    } catch (err) {
-      next(err);
-    }
+  r.post('/', async (req, res) => {
+    const parsed = parseTelegramUpdate(req.body, settings.botId);
+    await onUpdate(parsed);
+    res.json({ ok: true, ...(parsed.event.kind === 'ignored' ? { ignored: parsed.event.reason } : {}) });
   });
   return r;
 }

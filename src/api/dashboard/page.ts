@@ -57,15 +57,11 @@ export function sendPage(req: Request, res: Response, ctx: PageContext, page: Pa
 /** A GET route for a page: logged-in staff of at least `role`; others go to the login form. */
 export const page =
   (render: Page, role: 'viewer' | 'staff' | 'admin' = 'viewer') =>
-  async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      if (!req.dash) return res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);
-      const ctx = context(req);
-      if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
-      sendPage(req, res, ctx, await render(req, ctx));
-    } catch (err) {
-      next(err);
-    }
+  async (req: Request, res: Response) => {
+    if (!req.dash) return res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);
+    const ctx = context(req);
+    if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
+    sendPage(req, res, ctx, await render(req, ctx));
   };
 
 /** A POST route that changes something: a session, the CSRF token, and at least `role`. */
@@ -74,16 +70,12 @@ export const action =
     handle: (req: Request, res: Response, ctx: PageContext) => Promise<void>,
     role: 'staff' | 'viewer' | 'admin' = 'staff',
   ) =>
-  async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      if (!req.dash) throw new Unauthenticated();
-      checkCsrf(req);
-      const ctx = context(req);
-      if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
-      await handle(req, res, ctx);
-    } catch (err) {
-      next(err);
-    }
+  async (req: Request, res: Response) => {
+    if (!req.dash) throw new Unauthenticated();
+    checkCsrf(req);
+    const ctx = context(req);
+    if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
+    await handle(req, res, ctx);
   };
 
 /** Who is acting, for audits and triage notes. */

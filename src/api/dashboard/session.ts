@@ -64,13 +64,9 @@ export async function closeSession(store: Store, req: Request, res: Response): P
  */
 export function loadSession(store: Store) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    try {
-      const id = readCookie(req, COOKIE);
-      if (id) req.dash = await findDashboardSession(store, id);
-      next();
-    } catch (err) {
-      next(err);
-    }
+    const id = readCookie(req, COOKIE);
+    if (id) req.dash = await findDashboardSession(store, id);
+    next();
   };
 }
 

@@ -51,56 +51,48 @@ export const mountLogin: Mount = (r, deps) => {
     res.type('html').send(loginPage(context(req), undefined, safeNext(req.query.next)));
   });
 
-  r.post('/login', async (req, res, next) => {
-    try {
-      checkSameOrigin(req);
-      const body = parseBody(
-        z.object({
-          token: z.string().max(200),
-          language: z.enum(['en', 'fr']).default('en'),
-          next: z.string().max(500).optional(),
-        }),
-        req.body,
-      );
-      // the whole page answers in the language the person chose, the error with it
-      const ctx = context(req, body.language);
-      const ip = req.ip ?? 'unknown';
-      // ten wrong tokens from one address in 15 minutes: that address waits
-      if (loginLimiter.count(ip) >= loginLimiter.limit)
-        return res
-          .status(429)
-          .type('html')
-          .send(loginPage(ctx, ctx.t('login.tooMany'), safeNext(body.next)));
-      const cred = body.token ? await credentialOfToken(store, body.token.trim()) : null;
-      if (!cred || cred.revokedAt) {
-        loginLimiter.over(ip);
-        deps.log.info({ ip }, 'dashboard login refused');
-        return res
-          .status(401)
-          .type('html')
-          .send(loginPage(ctx, ctx.t('login.wrong'), safeNext(body.next)));
-      }
-      await touchCredential(store, cred._id);
-      await openSession(store, req, res, {
-        credentialId: cred._id,
-        role: cred.role,
-        name: cred.name,
-        language: body.language,
-      });
-      deps.log.info({ staff: cred.name, role: cred.role }, 'dashboard login');
-      res.redirect(303, safeNext(body.next));
-    } catch (err) {
-      next(err);
+  r.post('/login', async (req, res) => {
+    checkSameOrigin(req);
+    const body = parseBody(
+      z.object({
+        token: z.string().max(200),
+        language: z.enum(['en', 'fr']).default('en'),
+        next: z.string().max(500).optional(),
+      }),
+      req.body,
+    );
+    // the whole page answers in the language the person chose, the error with it
+    const ctx = context(req, body.language);
+    const ip = req.ip ?? 'unknown';
+    // ten wrong tokens from one address in 15 minutes: that address waits
+    if (loginLimiter.count(ip) >= loginLimiter.limit)
+      return res
+        .status(429)
+        .type('html')
+        .send(loginPage(ctx, ctx.t('login.tooMany'), safeNext(body.next)));
+    const cred = body.token ? await credentialOfToken(store, body.token.trim()) : null;
+    if (!cred || cred.revokedAt) {
+      loginLimiter.over(ip);
+      deps.log.info({ ip }, 'dashboard login refused');
+      return res
+        .status(401)
+        .type('html')
+        .send(loginPage(ctx, ctx.t('login.wrong'), safeNext(body.next)));
     }
+    await touchCredential(store, cred._id);
+    await openSession(store, req, res, {
+      credentialId: cred._id,
+      role: cred.role,
+      name: cred.name,
+      language: body.language,
+    });
+    deps.log.info({ staff: cred.name, role: cred.role }, 'dashboard login');
+    res.redirect(303, safeNext(body.next));
   });
 
-  r.post('/logout', async (req, res, next) => {
-    try {
-      if (req.dash) checkCsrf(req);
-      await closeSession(store, req, res);
-      res.redirect(303, '/dashboard/login');
-    } catch (err) {
-      next(err);
-    }
+  r.post('/logout', async (req, res) => {
+    if (req.dash) checkCsrf(req);
+    await closeSession(store, req, res);
+    res.redirect(303, '/dashboard/login');
   });
 };
