@@ -1,24 +1,24 @@
 import { findOrCreateContact } from '../contacts/contacts';
 import { DuplicateKey } from '../domain/errors';
-import { LANGUAGE_NAMES, Language } from '../domain/language';
 import { parsePhone } from '../domain/phone';
 import { Translator } from '../i18n';
 import { Draft, Rendered } from '../i18n/render';
-import { Address, Contact, InboundMessage, PRIORITY } from '../models';
-import { AskStep, Flow, Step, flowSchema } from '../models/flowDefinition';
+import { Address, Contact, InboundMessage } from '../models';
+import { Flow, Step, flowSchema } from '../models/flowDefinition';
 import type { Metrics } from '../metrics';
-import { enqueue, messagesOf, render } from '../outbox/compose';
 import { forgetSender } from '../reports/store';
 import { Store } from '../store/types';
 import { ActionRegistry, FLOW_ACTIONS, checkActions } from './actions';
 import { tappedPollAnswer, typedPollAnswer } from './actions/polls';
 import { restart, setSite, registrationStarted } from './actions/profile';
-import { answerData, decodeCallback } from './callbacks';
+import { decodeCallback } from './callbacks';
 import { readInput } from './inputs';
 import { KEYWORD_HANDLERS, report } from './keywords';
 import { KeyedQueue } from './keyedQueue';
 import { FlowControl, FlowSettings, SessionState, Turn, TurnKit, idleSession } from './turn';
 import { KeywordMatcher } from './words';
+import { optionLabels, promptOf } from './prompt';
+import { markHandled, queueReplies, queuedReplies } from './replies';
 
 /** What the engine needs from the rest of the service. */
 export interface EngineDeps {
@@ -99,7 +99,7 @@ export class FlowEngine implements FlowControl {
     if (saved?.lastInboundId === inbound._id) {
       // handled already (a redelivery, or another handler got there first): the replies it
       // queued then, so a caller showing them (the simulator) shows what the person got
-      await this.markHandled(store, inbound, now);
+      await markHandled(store, inbound, now);
       return { replies: await queuedReplies(store, inbound._id) };
     }
     const live = saved && saved.active && saved.expiresAt > now;
@@ -118,10 +118,10 @@ export class FlowEngine implements FlowControl {
 
     await this.dispatch(turn);
     if (options.silent) turn.replies = [];
-    const rendered = await this.queueReplies(turn);
+    const rendered = await queueReplies(turn, this.deps.settings.smsFoldGsm);
     await this.saveSession(turn, { lastInboundId: inbound._id });
     if (turn.anonymised) await forgetSender(store, turn.anonymised);
-    await this.markHandled(store, inbound, now);
+    await markHandled(store, inbound, now);
     return { replies: rendered };
   }
 
@@ -201,15 +201,6 @@ export class FlowEngine implements FlowControl {
       },
       { upsert: true },
     );
-  }
-
-  private async markHandled(store: Store, inbound: InboundMessage, now: Date): Promise<void> {
-    await store
-      .collection('inbound')
-      .updateOne(
-        { _id: inbound._id },
-        { $set: { status: 'handled', handledAt: now }, $inc: { attempts: 1 } },
-      );
   }
 
   private isSensitive(flowId: string | undefined): boolean {
@@ -343,7 +334,7 @@ export class FlowEngine implements FlowControl {
           }
           turn.session.stepId = step.id;
           turn.session.invalid = 0;
-          turn.replies.push(this.prompt(turn, flow, step));
+          turn.replies.push(promptOf(turn, flow, step));
           return;
         }
         case 'say':
@@ -369,33 +360,13 @@ export class FlowEngine implements FlowControl {
     throw new Error(`flow ${flow.id} loops without asking anything`);
   }
 
-  private optionLabels(turn: Turn, flow: Flow, step: AskStep): string[] {
-    if (step.input === 'yesno') return [turn.t('answers.yes'), turn.t('answers.no')];
-    if (step.optionTexts) return step.optionTexts.map((o) => turn.pick(o));
-    return (step.options ?? []).map((o) => {
-      if (step.optionLabels === 'languageNames') return LANGUAGE_NAMES[o as Language] ?? o;
-      if (step.optionLabels) return turn.t(`${step.optionLabels}.${o}`);
-      return turn.t(`flows.${flow.id}.${step.id}.options.${o}`);
-    });
-  }
-
-  /** The question of an ask step as a draft, with the button data of its choices. */
-  private prompt(turn: Turn, flow: Flow, step: AskStep): Draft {
-    const values = step.input === 'yesno' ? ['1', '2'] : (step.options ?? []);
-    return {
-      text: step.text ? turn.pick(step.text) : turn.t(`flows.${flow.id}.${step.id}.prompt`, turn.vars()),
-      options: this.optionLabels(turn, flow, step),
-      optionData: values.map((v) => answerData(flow.id, step.id, v)),
-    };
-  }
-
   private async answer(turn: Turn, flow: Flow, step: Step, text: string): Promise<void> {
     if (step.type !== 'ask') return turn.say('replies.unknown');
     if (step.skippable && (text === '0' || turn.isWord(text, 'skip'))) {
       return this.advance(turn, flow, this.nextOf(flow, step));
     }
     const result = readInput(step, text, {
-      optionLabels: this.optionLabels(turn, flow, step),
+      optionLabels: optionLabels(turn, flow, step),
       yesNo: (t) => {
         const m = this.kit.words.match(t, ['yes', 'no']);
         return m ? m.keyword === 'yes' : undefined;
@@ -422,35 +393,4 @@ export class FlowEngine implements FlowControl {
   }
 
   // ---- replies -----------------------------------------------------------------------
-
-  /** Queues the turn's replies (every part, in order) and the other messages it made. */
-  private async queueReplies(turn: Turn): Promise<Rendered[]> {
-    const { inbound } = turn;
-    const fold = this.deps.settings.smsFoldGsm;
-    const parts = turn.replies.flatMap((draft) =>
-      render(inbound.channel, draft, fold).map((r) => ({ r, redact: draft.redactAfterSend })),
-    );
-    const messages = parts.flatMap(({ r, redact }, i) =>
-      messagesOf([r], {
-        channel: inbound.channel,
-        transport: inbound.transport,
-        to: inbound.address,
-        contactId: turn.contact._id,
-        priority: PRIORITY.reply,
-        inReplyTo: inbound._id,
-        redactAfterSend: turn.sensitive || redact,
-        dedupeKey: `reply:${inbound._id}:${i}`,
-        now: turn.now,
-        seq: i,
-      }),
-    );
-    await enqueue(turn.store, [...turn.extra, ...messages]);
-    return parts.map((p) => p.r);
-  }
-}
-
-/** The replies queued for an inbound message, in the order they were made. */
-async function queuedReplies(store: Store, inboundId: string): Promise<Rendered[]> {
-  const sent = await store.collection('outbound').find({ inReplyTo: inboundId }, { sort: { createdAt: 1 } });
-  return sent.map((m) => ({ text: m.text, segments: m.segments, encoding: m.encoding, buttons: m.buttons }));
 }
