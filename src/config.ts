@@ -89,7 +89,13 @@ const envSchema = z.object({
     (v ?? 'https://api.twilio.com').replace(/\/+$/, ''),
   ),
   TWILIO_MPS: number(1, { min: 0.01, max: 1000 }),
-  SIMULATOR_ENABLED: optionalString,
+  SIMULATOR_ENABLED: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const b = bool(false).safeParse(v);
+    if (b.success) return b.data;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  }),
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
@@ -144,66 +150,123 @@ const envSchema = z.object({
   }),
 });
 
-/** The validated settings the whole service runs on. */
-export interface Config {
-  env: 'development' | 'production' | 'test';
-  port: number;
-  host: string;
-  publicBaseUrl?: string;
-  dataDir: string;
-  mongodbUri?: string;
-  embeddedSync: 'full' | 'normal';
-  defaultLanguage: (typeof LANGUAGES)[number];
-  defaultCurrency: string;
-  twilio?: {
-    accountSid: string;
-    authToken: string;
-    from?: string;
-    messagingServiceSid?: string;
-    apiBase: string;
-  };
-  /** Why the SMS channel is off, when it is. */
-  twilioOffReason?: string;
-  twilioMps: number;
-  simulatorEnabled: boolean;
-  adminToken?: string;
-  /** When set, `/metrics` wants `Authorization: Bearer <it>`. */
-  metricsToken?: string;
-  pseudonymSecret: string;
-  pseudonymSecretGenerated: boolean;
-  logLevel: string;
-  smsFoldGsm: boolean;
-  sessionTimeoutMinutes: number;
-  outboxMaxAttempts: number;
-  shutdownTimeoutMs: number;
-  /** Phone numbers of on-call staff who get urgent incident alerts at once. */
-  oncallSms: string[];
-  telegram?: {
-    token: string;
-    /** The bot's numeric id, the part of the token before the colon. */
-    botId: string;
-    mode: 'webhook' | 'polling';
-    webhookSecret?: string;
-    apiRoot: string;
-  };
-  /** Why the Telegram channel is off, when it is. */
-  telegramOffReason?: string;
-  telegramMps: number;
-  /** What one SMS segment and one Telegram message cost, for broadcast previews. */
-  prices: { smsSegment: number; telegramMessage: number; currency: string };
-  /** When the weekly price digest goes out (cron, server time). */
-  digestCron: string;
-  /** Inbound logs and finished outgoing messages are deleted after this many days. */
-  retentionDays: number;
-  /** A poll created without `closesAt` closes this many days after it opens. */
-  pollDefaultDays: number;
-  /** One sender over this many messages an hour is logged but not answered. */
-  inboundPerSenderPerHour: number;
-  /** Messages answered per minute across all senders; beyond it, logged but not answered. */
-  inboundGlobalPerMinute: number;
-  /** Staff API calls per minute per token. */
-  apiRatePerMinute: number;
+/** Marks a setting wrong from a check across settings. */
+function fail(ctx: z.RefinementCtx, setting: string, problem: string): never {
+  ctx.addIssue({ code: 'custom', path: [setting], message: problem });
+  return z.NEVER;
 }
+
+/**
+ * The one source of settings: the environment's variables validated above, then checked
+ * together and shaped as the service uses them. `Config` is inferred from it.
+ */
+const configSchema = envSchema.transform((e, ctx) => {
+  const anyTwilio =
+    e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN || e.TWILIO_FROM_NUMBER || e.TWILIO_MESSAGING_SERVICE_SID;
+  if (anyTwilio) {
+    for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
+      if (!e[k]) return fail(ctx, k, 'is required when any TWILIO_* account setting is set');
+    }
+    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      return fail(ctx, 'TWILIO_FROM_NUMBER', 'set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
+    }
+    if (!e.PUBLIC_BASE_URL) {
+      return fail(ctx, 'PUBLIC_BASE_URL', 'is required for SMS: Twilio signatures are checked against it');
+    }
+  }
+  const telegramMode = e.TELEGRAM_MODE ?? 'webhook';
+  if (e.TELEGRAM_BOT_TOKEN && telegramMode === 'webhook') {
+    if (!e.TELEGRAM_WEBHOOK_SECRET) {
+      return fail(
+        ctx,
+        'TELEGRAM_WEBHOOK_SECRET',
+        'is required in webhook mode (or set TELEGRAM_MODE=polling)',
+      );
+    }
+    if (!e.PUBLIC_BASE_URL) {
+      return fail(
+        ctx,
+        'PUBLIC_BASE_URL',
+        'is required for the Telegram webhook (or set TELEGRAM_MODE=polling)',
+      );
+    }
+  }
+  if (e.NODE_ENV === 'production' && !e.PSEUDONYM_SECRET) {
+    return fail(ctx, 'PSEUDONYM_SECRET', 'is required in production (keyed pseudonyms in exports and logs)');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    dataDir: e.DATA_DIR,
+    mongodbUri: e.MONGODB_URI,
+    embeddedSync: e.EMBEDDED_SYNC,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    defaultCurrency: e.DEFAULT_CURRENCY,
+    /** The SMS channel's account, when one is set. */
+    twilio: anyTwilio
+      ? {
+          accountSid: e.TWILIO_ACCOUNT_SID!,
+          authToken: e.TWILIO_AUTH_TOKEN!,
+          from: e.TWILIO_FROM_NUMBER,
+          messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+          apiBase: e.TWILIO_API_BASE,
+        }
+      : undefined,
+    /** Why the SMS channel is off, when it is. */
+    twilioOffReason: anyTwilio
+      ? undefined
+      : 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set',
+    twilioMps: e.TWILIO_MPS,
+    /** On unless in production, or as SIMULATOR_ENABLED says. */
+    simulatorEnabled: e.SIMULATOR_ENABLED ?? e.NODE_ENV !== 'production',
+    adminToken: e.ADMIN_TOKEN,
+    /** When set, `/metrics` wants `Authorization: Bearer <it>`. */
+    metricsToken: e.METRICS_TOKEN,
+    pseudonymSecret: e.PSEUDONYM_SECRET ?? randomSecret(),
+    pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
+    logLevel: e.LOG_LEVEL,
+    smsFoldGsm: e.SMS_FOLD_GSM,
+    sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    /** Phone numbers of on-call staff who get urgent incident alerts at once. */
+    oncallSms: e.ONCALL_SMS,
+    /** The Telegram bot, when a token is set. */
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          /** The bot's numeric id, the part of the token before the colon. */
+          botId: e.TELEGRAM_BOT_TOKEN.split(':')[0],
+          mode: telegramMode,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: e.TELEGRAM_API_ROOT,
+        }
+      : undefined,
+    /** Why the Telegram channel is off, when it is. */
+    telegramOffReason: e.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN is not set',
+    telegramMps: e.TELEGRAM_MPS,
+    /** When the weekly price digest goes out (cron, server time). */
+    digestCron: e.DIGEST_CRON,
+    /** Inbound logs and finished outgoing messages are deleted after this many days. */
+    retentionDays: e.RETENTION_DAYS,
+    /** A poll created without `closesAt` closes this many days after it opens. */
+    pollDefaultDays: e.POLL_DEFAULT_DAYS,
+    /** One sender over this many messages an hour is logged but not answered. */
+    inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
+    /** Messages answered per minute across all senders; beyond it, logged but not answered. */
+    inboundGlobalPerMinute: e.INBOUND_GLOBAL_PER_MINUTE,
+    /** Staff API calls per minute per token. */
+    apiRatePerMinute: e.API_RATE_PER_MINUTE,
+    /** What one SMS segment and one Telegram message cost, for broadcast previews. */
+    prices: {
+      smsSegment: e.SMS_SEGMENT_PRICE,
+      telegramMessage: e.TELEGRAM_MESSAGE_PRICE,
+      currency: e.PRICE_CURRENCY,
+    },
+  };
+});
 
 /** A setting that is missing or wrong; the message names it and says what is expected. */
 export class ConfigError extends Error {
@@ -216,9 +279,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** The validated settings the whole service runs on, as the schema makes them. */
+export type Config = z.output<typeof configSchema>;
+
 /** Reads and validates settings from an environment (defaults to `process.env`). Throws `ConfigError`. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const setting = String(issue.path[0] ?? 'unknown');
@@ -226,119 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issue.code === 'invalid_value' ? `must be one of ${issue.values.join(', ')}` : issue.message;
     throw new ConfigError(setting, problem);
   }
-  const e = parsed.data;
-
-  const twilioKeys = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
-  const anyTwilio =
-    e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN || e.TWILIO_FROM_NUMBER || e.TWILIO_MESSAGING_SERVICE_SID;
-  let twilio: Config['twilio'];
-  let twilioOffReason: string | undefined;
-  if (anyTwilio) {
-    for (const k of twilioKeys) {
-      if (!e[k]) throw new ConfigError(k, 'is required when any TWILIO_* account setting is set');
-    }
-    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
-      throw new ConfigError('TWILIO_FROM_NUMBER', 'set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
-    }
-    if (!e.PUBLIC_BASE_URL) {
-      throw new ConfigError(
-        'PUBLIC_BASE_URL',
-        'is required for SMS: Twilio signatures are checked against it',
-      );
-    }
-    twilio = {
-      accountSid: e.TWILIO_ACCOUNT_SID!,
-      authToken: e.TWILIO_AUTH_TOKEN!,
-      from: e.TWILIO_FROM_NUMBER,
-      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
-      apiBase: e.TWILIO_API_BASE,
-    };
-  } else {
-    twilioOffReason = 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set';
-  }
-
-  let telegram: Config['telegram'];
-  let telegramOffReason: string | undefined;
-  if (e.TELEGRAM_BOT_TOKEN) {
-    const mode = e.TELEGRAM_MODE ?? 'webhook';
-    if (mode === 'webhook') {
-      if (!e.TELEGRAM_WEBHOOK_SECRET) {
-        throw new ConfigError(
-          'TELEGRAM_WEBHOOK_SECRET',
-          'is required in webhook mode (or set TELEGRAM_MODE=polling)',
-        );
-      }
-      if (!e.PUBLIC_BASE_URL) {
-        throw new ConfigError(
-          'PUBLIC_BASE_URL',
-          'is required for the Telegram webhook (or set TELEGRAM_MODE=polling)',
-        );
-      }
-    }
-    telegram = {
-      token: e.TELEGRAM_BOT_TOKEN,
-      botId: e.TELEGRAM_BOT_TOKEN.split(':')[0],
-      mode,
-      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-      apiRoot: e.TELEGRAM_API_ROOT,
-    };
-  } else {
-    telegramOffReason = 'TELEGRAM_BOT_TOKEN is not set';
-  }
-
-  let simulatorEnabled = e.NODE_ENV !== 'production';
-  if (e.SIMULATOR_ENABLED !== undefined) {
-    const parsedBool = bool(simulatorEnabled).safeParse(e.SIMULATOR_ENABLED);
-    if (!parsedBool.success) throw new ConfigError('SIMULATOR_ENABLED', 'must be true or false');
-    simulatorEnabled = parsedBool.data;
-  }
-
-  if (e.NODE_ENV === 'production' && !e.PSEUDONYM_SECRET) {
-    throw new ConfigError(
-      'PSEUDONYM_SECRET',
-      'is required in production (keyed pseudonyms in exports and logs)',
-    );
-  }
-
-  return {
-    env: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
-    dataDir: e.DATA_DIR,
-    mongodbUri: e.MONGODB_URI,
-    embeddedSync: e.EMBEDDED_SYNC,
-    defaultLanguage: e.DEFAULT_LANGUAGE,
-    defaultCurrency: e.DEFAULT_CURRENCY,
-    twilio,
-    twilioOffReason,
-    twilioMps: e.TWILIO_MPS,
-    simulatorEnabled,
-    adminToken: e.ADMIN_TOKEN,
-    metricsToken: e.METRICS_TOKEN,
-    pseudonymSecret: e.PSEUDONYM_SECRET ?? randomSecret(),
-    pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
-    logLevel: e.LOG_LEVEL,
-    smsFoldGsm: e.SMS_FOLD_GSM,
-    sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    oncallSms: e.ONCALL_SMS,
-    telegram,
-    telegramOffReason,
-    telegramMps: e.TELEGRAM_MPS,
-    digestCron: e.DIGEST_CRON,
-    retentionDays: e.RETENTION_DAYS,
-    pollDefaultDays: e.POLL_DEFAULT_DAYS,
-    inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
-    inboundGlobalPerMinute: e.INBOUND_GLOBAL_PER_MINUTE,
-    apiRatePerMinute: e.API_RATE_PER_MINUTE,
-    prices: {
-      smsSegment: e.SMS_SEGMENT_PRICE,
-      telegramMessage: e.TELEGRAM_MESSAGE_PRICE,
-      currency: e.PRICE_CURRENCY,
-    },
-  };
+  return parsed.data;
 }
 
 function randomSecret(): string {
