@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { buildHandler } from './api/app';
-import { telegramUpdateHandler } from './api/webhooks';
+import { telegramUpdateHandler } from './bots/telegram/webhook';
 import { seedAdminToken } from './staff/credentials';
 import { SimulatorSender } from './bots/simulator/outbound';
 import { TelegramClient } from './bots/telegram/outbound';

@@ -23,8 +23,9 @@ import { pollsRouter } from './polls';
 import { reportsRouter } from './reports';
 import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
-import { simulatorRouter } from './simulator';
-import { telegramRouter, twilioRouter, twilioSmsFastPath } from './webhooks';
+import { simulatorRouter } from '../bots/simulator/inbound';
+import { telegramRouter } from '../bots/telegram/webhook';
+import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
 import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
 

@@ -353,7 +353,11 @@ describe('Telegram channel, through the real webhook route, against a fake Bot A
     svc.service.outbox.notify();
     for (
       let i = 0;
-      i < 100 && (await store().collection('outbound').findOne({ _id: bulk._id }))!.status === 'queued';
+      // until the worker has decided (queued, then claimed as sending, then dead)
+      i < 300 &&
+      ['queued', 'sending'].includes(
+        (await store().collection('outbound').findOne({ _id: bulk._id }))!.status,
+      );
       i++
     ) {
       await new Promise((r) => setTimeout(r, 10));

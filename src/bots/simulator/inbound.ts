@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { BadRequest } from '../domain/errors';
-import { parsePhone } from '../domain/phone';
-import { Inbox } from '../flows/inbox';
+import { BadRequest } from '../../domain/errors';
+import { parsePhone } from '../../domain/phone';
+import { Inbox } from '../../flows/inbox';
 
 const body = z
   .object({
