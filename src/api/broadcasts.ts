@@ -3,17 +3,13 @@ import { z } from 'zod';
 import { BadRequest, NotFound } from '../domain/errors';
 import {
   FanoutSettings,
-  broadcastCounts,
   cancelBroadcast,
   listBroadcasts,
   previewBroadcast,
-  replayed as replayedBroadcast,
-  startTime,
-  stateOf,
-  storeBroadcast,
   findBroadcast,
+  broadcastView,
+  startBroadcast,
 } from '../campaigns/broadcasts';
-import { Broadcast } from '../models';
 import { deliveryStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
@@ -43,27 +39,6 @@ export async function previewFromBody(store: Store, settings: FanoutSettings, ra
   return previewBroadcast(store, { ...body, text: body.text as Record<string, string> }, settings);
 }
 
-/** A broadcast as the API and the dashboard show it. */
-export async function broadcastView(store: Store, b: Broadcast) {
-  const counts = await broadcastCounts(store, b._id);
-  return {
-    id: b._id,
-    kind: b.surveyId ? ('survey' as const) : b.poll ? ('poll' as const) : ('broadcast' as const),
-    state: stateOf(b, counts),
-    priority: b.priority,
-    text: b.text,
-    audience: b.audience,
-    untranslated: b.untranslated ?? 'fallback',
-    sendAt: b.sendAt.toISOString(),
-    createdAt: b.createdAt.toISOString(),
-    createdBy: b.createdBy,
-    recipients: b.recipients ?? 0,
-    excluded: b.excluded,
-    fannedOut: !!b.fannedOutAt,
-    counts,
-  };
-}
-
 /**
  * Creates a broadcast from a request body (API or dashboard), audited; due now → sent at
  * once. The same idempotency key again returns the first one (`replayed: true`).
@@ -77,28 +52,15 @@ export async function createBroadcast(
   key?: string,
 ) {
   const body = parseBody(broadcastBody, raw);
-  // asked again with the same key: the first answer, whatever the time is now
-  const first = await replayedBroadcast(store, key);
-  if (first) return { replayed: true, ...(await broadcastView(store, first)) };
-  const { broadcast: b, replayed } = await storeBroadcast(store, settings, {
-    ...body,
-    text: body.text as Record<string, string>,
-    sendAt: startTime('sendAt', body.sendAt, body.now),
-    createdBy: staff.name,
-    idempotencyKey: key,
-  });
-  if (!replayed) {
-    await audit(store, staff, 'broadcast.create', b._id, {
-      recipients: b.recipients,
-      excluded: b.excluded,
-      priority: b.priority,
-      sendAt: b.sendAt,
-      languages: Object.keys(b.text),
-      untranslated: b.untranslated,
-    });
-    if (b.sendAt.getTime() <= Date.now()) kick();
-  }
-  return { replayed, ...(await broadcastView(store, b)) };
+  const made = await startBroadcast(
+    store,
+    settings,
+    staff,
+    { ...body, text: body.text as Record<string, string> },
+    key,
+  );
+  if (made.due) kick();
+  return { replayed: made.replayed, ...made.view };
 }
 
 /** A page of a list: newest first. */

@@ -5,6 +5,8 @@ import { pickText } from '../i18n/texts';
 import { addressedTo, enqueueMany, messagesOf, render } from '../outbox/compose';
 import { pollData } from '../flows/callbacks';
 import { Audience, Broadcast, Channel, PRIORITY } from '../models';
+import { audit } from '../staff/audit';
+import { Staff } from '../staff/credentials';
 import { Store } from '../store/types';
 import { Untranslated, checkAudience, refuseEmpty, resolveAudience } from './audience';
 
@@ -325,4 +327,61 @@ export async function listBroadcasts(store: Store, page: { limit: number; offset
 /** One broadcast by id. */
 export function findBroadcast(store: Store, id: string): Promise<Broadcast | null> {
   return store.collection('broadcasts').findOne({ _id: id });
+}
+
+/** A broadcast as the API and the dashboard show it. */
+export async function broadcastView(store: Store, b: Broadcast) {
+  const counts = await broadcastCounts(store, b._id);
+  return {
+    id: b._id,
+    kind: b.surveyId ? ('survey' as const) : b.poll ? ('poll' as const) : ('broadcast' as const),
+    state: stateOf(b, counts),
+    priority: b.priority,
+    text: b.text,
+    audience: b.audience,
+    untranslated: b.untranslated ?? 'fallback',
+    sendAt: b.sendAt.toISOString(),
+    createdAt: b.createdAt.toISOString(),
+    createdBy: b.createdBy,
+    recipients: b.recipients ?? 0,
+    excluded: b.excluded,
+    fannedOut: !!b.fannedOutAt,
+    counts,
+  };
+}
+
+/**
+ * Stores a broadcast staff asked for, audited, and says whether it is due now. The same
+ * idempotency key again returns the first one (`replayed: true`), whatever the time is now.
+ */
+export async function startBroadcast(
+  store: Store,
+  settings: FanoutSettings,
+  staff: Staff,
+  body: BroadcastInput & { priority: 'alert' | 'bulk'; sendAt?: Date; now?: boolean },
+  key?: string,
+): Promise<{ replayed: boolean; due: boolean; view: Awaited<ReturnType<typeof broadcastView>> }> {
+  const first = await replayed(store, key);
+  if (first) return { replayed: true, due: false, view: await broadcastView(store, first) };
+  const made = await storeBroadcast(store, settings, {
+    ...body,
+    sendAt: startTime('sendAt', body.sendAt, body.now),
+    createdBy: staff.name,
+    idempotencyKey: key,
+  });
+  const b = made.broadcast;
+  if (!made.replayed)
+    await audit(store, staff, 'broadcast.create', b._id, {
+      recipients: b.recipients,
+      excluded: b.excluded,
+      priority: b.priority,
+      sendAt: b.sendAt,
+      languages: Object.keys(b.text),
+      untranslated: b.untranslated,
+    });
+  return {
+    replayed: made.replayed,
+    due: !made.replayed && b.sendAt.getTime() <= Date.now(),
+    view: await broadcastView(store, b),
+  };
 }

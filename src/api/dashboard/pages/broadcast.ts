@@ -3,7 +3,7 @@ import { NotFound } from '../../../domain/errors';
 import { LANGUAGE_NAMES, Language } from '../../../domain/language';
 import { deliveryStats } from '../../../stats/reports';
 import { audit } from '../../audit';
-import { broadcastView } from '../../broadcasts';
+import { broadcastView } from '../../../campaigns/broadcasts';
 import { html } from '../html';
 import { Mount, action, page, staffOf } from '../page';
 import { can, csrfField, num, table, when } from '../views';
