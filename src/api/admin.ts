@@ -47,7 +47,7 @@ export function adminRouter(store: Store, backupDir?: string): Router {
   r.post('/backups', requireRole(store, 'admin'), async (req, res) => {
     if (!store.backup || !backupDir)
       throw new NotImplemented(
-        'this store is MongoDB: back it up with mongodump (see the README), not through Chimba',
+        'this store is MongoDB: back it up with mongodump (see docs/operating.md, "Backups"), not through Chimba',
       );
     const result = await store.backup(path.join(backupDir, backupName()));
     await audit(store, req.staff!, 'store.backup', path.basename(result.file), { bytes: result.bytes });

@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (config.mongodbUri) {
     console.error(
-      'This deployment stores in MongoDB: back it up with mongodump (see the README, "Backups").',
+      'This deployment stores in MongoDB: back it up with mongodump (see docs/operating.md, "Backups").',
     );
     return 2;
   }

@@ -15,7 +15,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (config.mongodbUri) {
     console.error(
-      'This deployment stores in MongoDB: restore it with mongorestore (see the README, "Backups").',
+      'This deployment stores in MongoDB: restore it with mongorestore (see docs/operating.md, "Backups").',
     );
     return 2;
   }
