@@ -15,6 +15,7 @@ import { decodeCallback } from './callbacks';
 import { readInput } from './inputs';
 import { KEYWORD_HANDLERS, report } from './keywords';
 import { KeyedQueue } from './keyedQueue';
+import { notUnderstood, understand } from './understand';
 import { FlowControl, FlowSettings, SessionState, Turn, TurnKit, idleSession } from './turn';
 import { KeywordMatcher } from './words';
 import { optionLabels, promptOf } from './prompt';
@@ -58,10 +59,12 @@ export class FlowEngine implements FlowControl {
   private queue = new KeyedQueue();
 
   constructor(readonly deps: EngineDeps) {
+    const words = new KeywordMatcher(deps.translator);
     this.kit = {
       translator: deps.translator,
       settings: deps.settings,
-      words: new KeywordMatcher(deps.translator),
+      words,
+      vocabulary: words.vocabulary(),
     };
     this.clock = deps.clock ?? (() => new Date());
     this.actions = deps.actions ?? FLOW_ACTIONS;
@@ -262,9 +265,11 @@ export class FlowEngine implements FlowControl {
     }
     if (kw) return KEYWORD_HANDLERS[kw.keyword](turn, kw, this);
     if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
+    // a price written freely, a question about the market
+    if (await understand(turn, text, this)) return;
     if (turn.created) return this.start(turn, 'welcome');
     if (await typedPollAnswer(turn, text)) return;
-    return turn.say('replies.unknown');
+    return notUnderstood(turn, text);
   }
 
   /** {@link FlowControl.answerOpen}: the open question, else a poll, else not understood. */
@@ -350,11 +355,14 @@ export class FlowEngine implements FlowControl {
           stepId = hit ? hit.next : step.otherwise;
           continue;
         }
-        case 'end':
+        case 'end': {
           this.deps.metrics?.flowCompletions.inc({ flow: flow.id });
+          // answers named in `keep` carry into the flow that follows
+          const kept = Object.fromEntries((step.keep ?? []).map((k) => [k, turn.session.answers[k]]));
           turn.end();
-          if (step.then) await this.start(turn, step.then);
+          if (step.then) await this.start(turn, step.then, kept);
           return;
+        }
       }
     }
     throw new Error(`flow ${flow.id} loops without asking anything`);

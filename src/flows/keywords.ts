@@ -4,6 +4,7 @@ import { market, status } from './actions/market';
 import { setLanguage, stop, subscribe } from './actions/profile';
 import { oneShot } from './actions/reports';
 import { languageFromWord } from './inputs';
+import { priceAnswers, readTurn } from './understand';
 import { FlowControl, Turn } from './turn';
 import { Keyword, KeywordMatch } from './words';
 
@@ -29,7 +30,13 @@ export const report: KeywordHandler = async (turn, kw, flows) => {
     await setLanguage(turn, kw.languages[0], 'inferred');
   }
   turn.end();
-  if (kw.keyword === 'price' && kw.question) return market(turn, kw.rest);
+  if (kw.keyword === 'price') {
+    // the reader finds the parts among filler words, number words and typos
+    const reading = readTurn(turn, turn.inbound.text);
+    if (kw.question || reading.kind === 'question')
+      return market(turn, reading.kind === 'question' ? reading.mineral : undefined);
+    if (reading.kind === 'price') return flows.start(turn, 'price', priceAnswers(turn, reading));
+  }
   const prefill = oneShot(kw.keyword as 'price' | 'issue' | 'incident', kw.rest, (w) =>
     turn.isWord(w, 'anon'),
   );

@@ -26,6 +26,8 @@ export interface TurnKit {
   translator: Translator;
   settings: FlowSettings;
   words: KeywordMatcher;
+  /** Every keyword word of the locales, for the free-form reader. */
+  vocabulary: ReadonlyMap<string, readonly Keyword[]>;
 }
 
 /** The conversation state carried through one message. */

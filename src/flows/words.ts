@@ -73,6 +73,11 @@ export class KeywordMatcher {
     }
   }
 
+  /** Every keyword word of every language (normalised), and the keywords it means. */
+  vocabulary(): ReadonlyMap<string, readonly Keyword[]> {
+    return new Map([...this.words].map(([w, entries]) => [w, entries.map((e) => e.keyword)]));
+  }
+
   /** The keyword a message starts with, if any. `only` limits which keywords count. */
   match(text: string, only?: readonly Keyword[]): KeywordMatch | undefined {
     const question = /\?\s*$/.test(text);

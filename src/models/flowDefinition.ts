@@ -58,7 +58,14 @@ const branchStep = z.object({
   cases: z.array(z.object({ answer: id, equals: z.unknown(), next: id })),
   otherwise: id,
 });
-const endStep = z.object({ id, type: z.literal('end'), then: id.optional() });
+const endStep = z.object({
+  id,
+  type: z.literal('end'),
+  /** A flow to start when this one ends. */
+  then: id.optional(),
+  /** Answers carried into that flow. */
+  keep: z.array(z.string().max(40)).max(20).optional(),
+});
 
 /** One step of a flow. */
 export const stepSchema = z.discriminatedUnion('type', [askStep, sayStep, actionStep, branchStep, endStep]);

@@ -1,15 +1,11 @@
-import { Mineral, parseMineral } from '../../domain/minerals';
+import { Mineral } from '../../domain/minerals';
 import { parseReference } from '../../domain/reports';
 import { reportByReference } from '../../reports/store';
 import { marketMessage } from '../../stats/market';
 import { Turn } from '../turn';
 
 /** `PRICE GOLD?`: the latest reference price staff published and the median of recent local reports. */
-export async function market(turn: Turn, rest: string): Promise<void> {
-  const named = rest
-    .split(/\s+/)
-    .map((w) => parseMineral(w))
-    .find(Boolean);
+export async function market(turn: Turn, named: Mineral | undefined): Promise<void> {
   const mineral = named ?? (turn.contact.minerals?.[0] as Mineral | undefined);
   if (!mineral) return turn.say('market.which');
   const { key, vars } = await marketMessage(turn.store, {

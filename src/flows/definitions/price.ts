@@ -4,11 +4,13 @@ import { MENU_MINERALS } from './shared';
 /**
  * Price report: mineral → amount → currency and unit (defaults offered) → purity (gold)
  * → place of sale → confirmation → outlier check → stored. A one-SMS report pre-fills the
- * answers (and the confirmation), so it only stops to ask when the price looks wrong.
+ * answers (and the confirmation), so it only stops to ask when the price looks wrong. A
+ * price written freely that the reader had to guess at pre-fills all but the confirmation:
+ * yes stores it, no asks the questions again with the mineral it named.
  */
 export const priceFlow = defineFlow({
   id: 'price',
-  version: 2,
+  version: 3,
   steps: [
     {
       id: 'mineral',
@@ -40,7 +42,7 @@ export const priceFlow = defineFlow({
     {
       id: 'check',
       type: 'branch',
-      cases: [{ answer: 'confirmed', equals: false, next: 'notSaved' }],
+      cases: [{ answer: 'confirmed', equals: false, next: 'rejected' }],
       otherwise: 'outlier',
     },
     { id: 'outlier', type: 'action', action: 'checkOutlier' },
@@ -58,6 +60,14 @@ export const priceFlow = defineFlow({
       otherwise: 'store',
     },
     { id: 'store', type: 'action', action: 'storePrice', next: 'end' },
+    // a message the reader had to guess at, read wrong: the questions, with the mineral it named
+    {
+      id: 'rejected',
+      type: 'branch',
+      cases: [{ answer: 'guessed', equals: true, next: 'guided' }],
+      otherwise: 'notSaved',
+    },
+    { id: 'guided', type: 'end', then: 'price', keep: ['mineral'] },
     { id: 'notSaved', type: 'say' },
     { id: 'end', type: 'end' },
   ],
