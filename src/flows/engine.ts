@@ -10,10 +10,10 @@ import { forgetSender } from '../reports/store';
 import { Store } from '../store/types';
 import { ActionRegistry, FLOW_ACTIONS, checkActions } from './actions';
 import { tappedPollAnswer, typedPollAnswer } from './actions/polls';
-import { restart, setSite, registrationStarted } from './actions/profile';
+import { restart, registrationStarted } from './actions/profile';
 import { decodeCallback } from './callbacks';
 import { readInput } from './inputs';
-import { KEYWORD_HANDLERS, report } from './keywords';
+import { KEYWORD_HANDLERS, chatStart, report } from './keywords';
 import { KeyedQueue } from './keyedQueue';
 import { notUnderstood, understand } from './understand';
 import { FlowControl, FlowSettings, SessionState, Turn, TurnKit, idleSession } from './turn';
@@ -222,7 +222,7 @@ export class FlowEngine implements FlowControl {
 
   private async dispatch(turn: Turn): Promise<void> {
     const extra = turn.inbound.extra ?? {};
-    if (extra.start) return this.chatStart(turn, extra.startPayload);
+    if (extra.start) return chatStart(turn, extra.startPayload, this);
     const text = extra.location
       ? `${extra.location.lat.toFixed(2)},${extra.location.lon.toFixed(2)}`
       : turn.inbound.text.trim();
@@ -278,20 +278,6 @@ export class FlowEngine implements FlowControl {
     if (current?.step.type === 'ask') return this.answer(turn, current.flow, current.step, text);
     if (await typedPollAnswer(turn, text)) return;
     return turn.say('replies.unknown');
-  }
-
-  /**
-   * A chat opened with `/start` (Telegram): a `site_<code>` payload pre-fills the site (a
-   * QR code per mine site); then a welcome for a new contact, opt-in for one who had
-   * stopped, the menu otherwise.
-   */
-  private async chatStart(turn: Turn, payload: string | undefined): Promise<void> {
-    const site = payload && /^site_([A-Za-z0-9-]{1,40})$/.exec(payload)?.[1];
-    if (site) await setSite(turn, site);
-    if (turn.contact.optedOut) return restart(turn);
-    if (turn.created) return this.start(turn, 'welcome');
-    turn.end();
-    return turn.say('replies.help');
   }
 
   // ---- flows ---------------------------------------------------------------------

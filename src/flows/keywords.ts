@@ -1,7 +1,7 @@
 import { isLanguage } from '../domain/language';
 import { link } from './actions/link';
 import { market, status } from './actions/market';
-import { setLanguage, stop, subscribe } from './actions/profile';
+import { restart, setLanguage, setSite, stop, subscribe } from './actions/profile';
 import { oneShot } from './actions/reports';
 import { languageFromWord } from './inputs';
 import { priceAnswers, readTurn } from './understand';
@@ -89,3 +89,17 @@ export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   no: answerWord,
   anon: answerWord,
 };
+
+/**
+ * A chat opened with `/start` (Telegram): a `site_<code>` payload pre-fills the site (a
+ * QR code per mine site); then a welcome for a new contact, opt-in for one who had
+ * stopped, the menu otherwise.
+ */
+export async function chatStart(turn: Turn, payload: string | undefined, flows: FlowControl): Promise<void> {
+  const site = payload && /^site_([A-Za-z0-9-]{1,40})$/.exec(payload)?.[1];
+  if (site) await setSite(turn, site);
+  if (turn.contact.optedOut) return restart(turn);
+  if (turn.created) return flows.start(turn, 'welcome');
+  turn.end();
+  return turn.say('replies.help');
+}
