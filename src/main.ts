@@ -22,6 +22,7 @@ import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './ca
 import { StartFlow, fanOutSurvey } from './campaigns/surveys';
 import { Broadcast } from './models';
 import { purgeOld, sendPriceDigest } from './campaigns/digest';
+import { forgetLeftovers } from './reports/store';
 import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { Scheduler } from './schedulers';
@@ -197,7 +198,14 @@ export async function createService(config: Config, options: ServiceOptions = {}
           return n;
         },
       },
-      { name: 'retention', cron: '30 2 * * *', run: () => purgeOld(store, config.retentionDays) },
+      {
+        name: 'retention',
+        cron: '30 2 * * *',
+        run: async () => {
+          await forgetLeftovers(store);
+          return purgeOld(store, config.retentionDays);
+        },
+      },
       // what a crash left uncounted (folds are otherwise asked for after each message)
       { name: 'price-rollups', cron: '* * * * *', run: () => foldAllPending(store), runAtStart: true },
     ],
@@ -261,6 +269,13 @@ export async function createService(config: Config, options: ServiceOptions = {}
       if (store.engine === 'embedded') {
         const orphans = await outbox.recoverOrphans();
         if (orphans) log.warn({ orphans }, 'messages claimed by a previous run were put back in the queue');
+        // what an earlier version kept after anonymous reports is forgotten, in the background
+        void forgetLeftovers(store)
+          .then(
+            (n) =>
+              n && log.info({ documents: n }, 'anonymous reports: leftovers of an earlier version forgotten'),
+          )
+          .catch((err) => log.error({ err }, 'forgetting leftovers of anonymous reports failed'));
         // one process owns the folder: what a previous run left waiting is handled now, in order
         void inbox
           .resume()

@@ -1,6 +1,7 @@
 import { countryDefaults } from '../domain/country';
 import { Language } from '../domain/language';
 import { DuplicateKey } from '../domain/errors';
+import { toHour } from '../domain/privacy';
 import { Address, Channel, Contact, Transport } from '../models';
 import { Store } from '../store/types';
 
@@ -37,14 +38,17 @@ export async function findOrCreateContact(
 ): Promise<{ contact: Contact; created: boolean }> {
   const contacts = store.collection('contacts');
   const key = addressKey(a.channel, a.value);
-  const existing = await contacts.findOneAndUpdate({ 'addresses.key': key }, { $set: { lastSeenAt: now } });
+  // a contact keeps times to the hour: a minute next to a person could point at the
+  // sender of an anonymous report made that minute
+  const hour = toHour(now);
+  const existing = await contacts.findOneAndUpdate({ 'addresses.key': key }, { $set: { lastSeenAt: hour } });
   if (existing) return { contact: existing, created: false };
   try {
     const contact = await contacts.insertOne({
-      addresses: [{ key, channel: a.channel, value: a.value, transport: a.transport, addedAt: now }],
+      addresses: [{ key, channel: a.channel, value: a.value, transport: a.transport, addedAt: hour }],
       country: a.country,
-      firstSeenAt: now,
-      lastSeenAt: now,
+      firstSeenAt: hour,
+      lastSeenAt: hour,
     });
     return { contact, created: true };
   } catch (err) {

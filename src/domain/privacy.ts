@@ -19,3 +19,13 @@ export function maskPhones(s: string): string {
 export function pseudonym(secret: string, value: string): string {
   return createHmac('sha256', secret).update(value).digest('hex').slice(0, 16);
 }
+
+/**
+ * A time to the hour: what is kept next to a person wherever a precise time could single
+ * out the sender of an anonymous report among the few who wrote that hour.
+ */
+export function toHour(d: Date): Date {
+  const hour = new Date(d);
+  hour.setUTCMinutes(0, 0, 0);
+  return hour;
+}

@@ -1,6 +1,7 @@
 import { findOrCreateContact } from '../contacts/contacts';
 import { DuplicateKey } from '../domain/errors';
 import { parsePhone } from '../domain/phone';
+import { toHour } from '../domain/privacy';
 import { Translator } from '../i18n';
 import { Draft, Rendered } from '../i18n/render';
 import { Address, Contact, InboundMessage } from '../models';
@@ -123,8 +124,8 @@ export class FlowEngine implements FlowControl {
     if (options.silent) turn.replies = [];
     const rendered = await queueReplies(turn, this.deps.settings.smsFoldGsm);
     await this.saveSession(turn, { lastInboundId: inbound._id });
-    if (turn.anonymised) await forgetSender(store, turn.anonymised);
     await markHandled(store, inbound, now);
+    if (turn.anonymised) await forgetSender(store, turn.anonymised, now);
     return { replies: rendered };
   }
 
@@ -198,8 +199,10 @@ export class FlowEngine implements FlowControl {
           inboundIds: s.active && this.isSensitive(s.flowId) ? s.inboundIds : [],
           startedAt: s.startedAt,
           ...(opts.lastInboundId ? { lastInboundId: opts.lastInboundId } : {}),
-          updatedAt: turn.now,
-          expiresAt: opts.expiresAt ?? new Date(turn.now.getTime() + timeout),
+          // after an anonymous report the person's session keeps the hour, not the minute
+          updatedAt: turn.anonymised ? toHour(turn.now) : turn.now,
+          expiresAt:
+            opts.expiresAt ?? new Date((turn.anonymised ? toHour(turn.now) : turn.now).getTime() + timeout),
         },
       },
       { upsert: true },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
+import { toHour } from '../domain/privacy';
 import { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { OUTBOUND_STATES, OutboundMessage, OutboundState, PRIORITY, Transport } from '../models';
@@ -266,10 +267,10 @@ export class OutboxWorker {
           status: result.status,
           providerId: result.providerId,
           sentAt: new Date(),
-          ...(msg.redactAfterSend ? { text: REDACTED } : {}),
+          ...(msg.redactAfterSend ? forgotten(msg) : {}),
         },
         $inc: { attempts: 1 },
-        $unset: { leaseOwner: '', leaseUntil: '' },
+        $unset: { leaseOwner: '', leaseUntil: '', ...(msg.redactAfterSend ? { contactId: '' } : {}) },
       });
     } catch (err) {
       await this.failed(msg, err, bucket);
@@ -321,15 +322,34 @@ export class OutboxWorker {
         status: 'dead',
         errorCode: code,
         errorReason: reason,
-        ...(msg.redactAfterSend ? { text: REDACTED } : {}),
+        ...(msg.redactAfterSend ? forgotten(msg) : {}),
       },
       $inc: { attempts: 1 },
-      $unset: { leaseOwner: '', leaseUntil: '' },
+      $unset: { leaseOwner: '', leaseUntil: '', ...(msg.redactAfterSend ? { contactId: '' } : {}) },
     });
     this.metrics?.messagesOut.inc({ transport: msg.transport, outcome: 'dead' });
     this.log.warn({ outboundId: msg._id, attempts, code }, 'send failed for good: dead letter');
   }
 }
+
+/**
+ * What a sent reply of a report conversation keeps: not its text, not who it went to, and
+ * its times to the hour (it could tie the person to an anonymous report). Delivery counts
+ * and costs per channel still see it.
+ */
+function forgotten(msg: OutboundMessage): Partial<OutboundMessage> {
+  const hour = toHour(new Date());
+  return {
+    text: REDACTED,
+    to: REDACTED_ADDRESS,
+    createdAt: toHour(msg.createdAt),
+    nextAttemptAt: hour,
+    sentAt: hour,
+  };
+}
+
+/** The address left on a sent reply of a report conversation. */
+export const REDACTED_ADDRESS = 'redacted';
 
 const RANK: Record<OutboundState, number> = {
   queued: 0,
@@ -354,10 +374,11 @@ export async function recordStatus(store: Store, update: StatusUpdate): Promise<
     (s) => RANK[s] <= RANK[update.status] && s !== 'dead' && s !== 'cancelled',
   );
   const set: Record<string, unknown> = { status: update.status };
-  if (update.status === 'delivered') set.deliveredAt = new Date();
+  const forgottenReply = msg.to === REDACTED_ADDRESS;
+  if (update.status === 'delivered') set.deliveredAt = forgottenReply ? toHour(new Date()) : new Date();
   if (update.errorCode) set.errorCode = update.errorCode;
   await out.updateOne({ _id: msg._id, status: { $in: notAfter } }, { $set: set });
-  if (update.optedOut) {
+  if (update.optedOut && !forgottenReply) {
     await optOut(store, { channel: msg.channel, address: msg.to });
   }
   return true;

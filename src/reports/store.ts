@@ -1,8 +1,10 @@
 import { DuplicateKey } from '../domain/errors';
 import { newReference } from '../domain/ids';
 import { Mineral } from '../domain/minerals';
+import { toHour } from '../domain/privacy';
 import { parseReference } from '../domain/reports';
 import { Report, ReportKind, ReportState } from '../models';
+import { REDACTED_ADDRESS } from '../outbox/worker';
 import { queueForRollups } from '../stats/rollups';
 import { Filter, Store } from '../store/types';
 
@@ -125,15 +127,80 @@ export async function recentPrices(
 export async function forgetSender(
   store: Store,
   what: { inboundIds: string[]; reportId: string },
+  now: Date,
 ): Promise<void> {
-  await store
-    .collection('inbound')
-    .updateMany(
-      { _id: { $in: what.inboundIds } },
-      { $set: { text: '', redacted: true }, $unset: { extra: '' } },
-    );
+  // the log keeps each message's provider id (a redelivery is still recognised) and nothing
+  // of who sent it or when to the minute: no address, no text, no marker, the hour only
+  const hour = toHour(now);
+  await store.collection('inbound').updateMany(
+    { _id: { $in: what.inboundIds } },
+    {
+      $set: { text: '', address: ANONYMOUS_ADDRESS, receivedAt: hour, loggedAt: hour, handledAt: hour },
+      $unset: { extra: '', redacted: '', lastError: '' },
+    },
+  );
   await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
 }
+
+/**
+ * What an earlier Chimba kept after an anonymous report, forgotten as {@link forgetSender}
+ * and the outbox now do: log entries still carrying the sender's address under a
+ * `redacted` marker, and sent replies of report conversations still naming their
+ * recipient. Idempotent; run in the background at start and every night. Returns how many
+ * documents it changed.
+ */
+export async function forgetLeftovers(store: Store, batch = 1000): Promise<number> {
+  let changed = 0;
+  const inbound = store.collection('inbound');
+  for (;;) {
+    const left = await inbound.find({ redacted: true }, { limit: batch });
+    for (const i of left) {
+      const hour = toHour(i.receivedAt);
+      await inbound.updateOne(
+        { _id: i._id },
+        {
+          $set: { text: '', address: ANONYMOUS_ADDRESS, receivedAt: hour, loggedAt: hour, handledAt: hour },
+          $unset: { extra: '', redacted: '', lastError: '' },
+        },
+      );
+    }
+    changed += left.length;
+    if (left.length < batch) break;
+  }
+  const outbound = store.collection('outbound');
+  for (;;) {
+    const left = await outbound.find(
+      {
+        redactAfterSend: true,
+        to: { $ne: REDACTED_ADDRESS },
+        status: { $in: ['sent', 'delivered', 'undelivered', 'failed', 'dead'] },
+      },
+      { limit: batch },
+    );
+    for (const m of left) {
+      const hour = toHour(m.createdAt);
+      await outbound.updateOne(
+        { _id: m._id },
+        {
+          $set: {
+            to: REDACTED_ADDRESS,
+            createdAt: hour,
+            nextAttemptAt: hour,
+            ...(m.sentAt ? { sentAt: toHour(m.sentAt) } : {}),
+            ...(m.deliveredAt ? { deliveredAt: toHour(m.deliveredAt) } : {}),
+          },
+          $unset: { contactId: '' },
+        },
+      );
+    }
+    changed += left.length;
+    if (left.length < batch) break;
+  }
+  return changed;
+}
+
+/** The address left on the log entries of an anonymous report's conversation. */
+export const ANONYMOUS_ADDRESS = 'anonymous';
 
 /** Urgent reports nobody has seen yet, newest first (the top of the overview). */
 export function pinnedReports(store: Store, limit = 20): Promise<Report[]> {

@@ -3,6 +3,9 @@ import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
 import { waitUntil } from '../helpers/wait';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, startService } from '../helpers/service';
 import { CollectionName } from '../../src/models';
+import { forgetLeftovers } from '../../src/reports/store';
+import { EmbeddedStore } from '../../src/store';
+import { tempDir } from '../helpers/engines';
 
 const COLLECTIONS: CollectionName[] = [
   'contacts',
@@ -102,8 +105,57 @@ describe('anonymous reports cannot be linked back to the sender', () => {
       }
       expect(aboutReport).toBe(2); // the report itself and the alert to on-call staff
       // the inbound texts of that conversation were erased; the earlier price report was not
-      const inbound = await store.collection('inbound').find({}, { sort: { receivedAt: 1 } });
-      expect(inbound.map((i) => i.text)).toEqual(['PRICE GOLD 4000 GHS G', '', '', '', '', '', '', '']);
+      const inbound = await store.collection('inbound').find({});
+      expect(inbound.map((i) => i.text).sort()).toEqual([
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        'PRICE GOLD 4000 GHS G',
+      ]);
+
+      // a full scan finds no timing that singles the sender out either: the conversation's
+      // log entries keep no address, no marker and the hour only; its replies, once sent,
+      // no recipient; the contact and the session keep times to the hour
+      const onTheHour = (d: Date | undefined) => d === undefined || d.getTime() % 3_600_000 === 0;
+      const senders = inbound.filter((i) => i.address === from);
+      expect(senders.map((i) => i.text)).toEqual(['PRICE GOLD 4000 GHS G']);
+      const forgotten = inbound.filter((i) => i.address !== from);
+      expect(forgotten).toHaveLength(7);
+      for (const i of forgotten) {
+        expect(i).not.toHaveProperty('redacted');
+        expect(i).not.toHaveProperty('extra');
+        expect([i.receivedAt, i.loggedAt, i.handledAt].every(onTheHour)).toBe(true);
+      }
+      const replies = await store.collection('outbound').find({ to: { $ne: '+233200000001' } });
+      const toSender = replies.filter((r) => r.to === from || r.contactId === contact._id);
+      expect(toSender.map((r) => r.text)).toEqual([expect.stringMatching(/^Saved: Gold 4,000 GHS\/g/)]);
+      const conversation = replies.filter((r) => !toSender.includes(r));
+      expect(conversation.length).toBeGreaterThanOrEqual(7);
+      for (const r of conversation) {
+        expect(r).not.toHaveProperty('contactId');
+        expect(r.to).not.toContain(digits);
+        expect([r.createdAt, r.sentAt, r.nextAttemptAt, r.deliveredAt].every(onTheHour)).toBe(true);
+      }
+      const person = (await store.collection('contacts').findOne({ _id: contact._id }))!;
+      expect(
+        [person.firstSeenAt, person.lastSeenAt, ...person.addresses.map((a) => a.addedAt)].every(onTheHour),
+      ).toBe(true);
+      const session = await store.collection('sessions').findOne({ _id: contact._id });
+      expect(onTheHour(session?.updatedAt)).toBe(true);
+
+      // a webhook sent again is still recognised by its provider id: nothing happens twice
+      const reports = await store.collection('reports').countDocuments({});
+      const sent = fake.requests.length;
+      n -= 1;
+      await send('2');
+      await drained(store);
+      expect(await store.collection('reports').countDocuments({})).toBe(reports);
+      expect(await store.collection('inbound').countDocuments({})).toBe(8);
+      expect(fake.requests.length).toBe(sent);
 
       // staff can still read the report, and see no contact for it
       const res = await fetch(`${svc.url}/api/v1/reports?kind=incident`, {
@@ -138,6 +190,66 @@ describe('anonymous reports cannot be linked back to the sender', () => {
       expect(text).not.toContain(report.contactId!);
     } finally {
       await svc.stop();
+    }
+  });
+});
+
+describe('a store written before anonymity held in a full scan', () => {
+  test('its leftovers (marked log entries with the address, replies naming their recipient) are forgotten', async () => {
+    const tmp = tempDir();
+    const store = new EmbeddedStore({ dir: tmp.dir });
+    try {
+      const at = new Date('2026-11-20T10:07:31.123Z');
+      const from = '+233240000888';
+      const marked = await store.collection('inbound').insertOne({
+        channel: 'sms',
+        transport: 'twilio',
+        providerMessageId: 'SMold1',
+        address: from,
+        text: '',
+        redacted: true,
+        status: 'handled',
+        receivedAt: at,
+        loggedAt: at,
+        handledAt: at,
+      });
+      const kept = await store.collection('inbound').insertOne({
+        channel: 'sms',
+        transport: 'twilio',
+        providerMessageId: 'SMold2',
+        address: from,
+        text: 'PRICE GOLD 4000 GHS G',
+        status: 'handled',
+        receivedAt: at,
+      });
+      const reply = await store.collection('outbound').insertOne({
+        channel: 'sms',
+        transport: 'twilio',
+        to: from,
+        contactId: 'c1',
+        text: '[redacted]',
+        redactAfterSend: true,
+        status: 'delivered',
+        createdAt: at,
+        nextAttemptAt: at,
+        sentAt: at,
+        deliveredAt: at,
+      });
+      expect(await forgetLeftovers(store)).toBe(2);
+      expect(await forgetLeftovers(store)).toBe(0);
+      const log = (await store.collection('inbound').findOne({ _id: marked._id }))!;
+      expect(log).toMatchObject({ address: 'anonymous', providerMessageId: 'SMold1', text: '' });
+      expect(log).not.toHaveProperty('redacted');
+      expect(log.receivedAt).toEqual(new Date('2026-11-20T10:00:00Z'));
+      expect(await store.collection('inbound').findOne({ _id: kept._id })).toMatchObject({ address: from });
+      const sent = (await store.collection('outbound').findOne({ _id: reply._id }))!;
+      expect(sent).toMatchObject({ to: 'redacted', status: 'delivered' });
+      expect(sent).not.toHaveProperty('contactId');
+      expect(sent.sentAt).toEqual(new Date('2026-11-20T10:00:00Z'));
+      expect(sent.deliveredAt).toEqual(new Date('2026-11-20T10:00:00Z'));
+    } finally {
+      await store.close();
+      tmp.remove();
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   parseIncidentType,
   parseIssueCategory,
 } from '../../domain/reports';
+import { toHour } from '../../domain/privacy';
 import { PRIORITY, Report } from '../../models';
 import { compose } from '../../outbox/compose';
 import { insertReport, recentPrices } from '../../reports/store';
@@ -163,9 +164,7 @@ function reporter(turn: Turn): Partial<Report> {
     country: c.country,
   };
   if (a.privacy === 'anonymous') {
-    const hour = new Date(turn.now);
-    hour.setUTCMinutes(0, 0, 0);
-    return { ...common, anonymous: true, confidential: false, place: typed, createdAt: hour };
+    return { ...common, anonymous: true, confidential: false, place: typed, createdAt: toHour(turn.now) };
   }
   return {
     ...common,
