@@ -201,10 +201,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       {
         name: 'retention',
         cron: '30 2 * * *',
-        run: async () => {
-          await forgetLeftovers(store);
-          return purgeOld(store, config.retentionDays);
-        },
+        run: () => purgeOld(store, config.retentionDays),
       },
       // what a crash left uncounted (folds are otherwise asked for after each message)
       { name: 'price-rollups', cron: '* * * * *', run: () => foldAllPending(store), runAtStart: true },
@@ -266,16 +263,16 @@ export async function createService(config: Config, options: ServiceOptions = {}
         server!.listen(config.port, config.host, resolve);
       });
       const port = (server.address() as AddressInfo).port;
+      // what an earlier version kept after anonymous reports is forgotten, once, in the background
+      void forgetLeftovers(store)
+        .then(
+          (n) =>
+            n && log.info({ documents: n }, 'anonymous reports: leftovers of an earlier version forgotten'),
+        )
+        .catch((err) => log.error({ err }, 'forgetting leftovers of anonymous reports failed'));
       if (store.engine === 'embedded') {
         const orphans = await outbox.recoverOrphans();
         if (orphans) log.warn({ orphans }, 'messages claimed by a previous run were put back in the queue');
-        // what an earlier version kept after anonymous reports is forgotten, in the background
-        void forgetLeftovers(store)
-          .then(
-            (n) =>
-              n && log.info({ documents: n }, 'anonymous reports: leftovers of an earlier version forgotten'),
-          )
-          .catch((err) => log.error({ err }, 'forgetting leftovers of anonymous reports failed'));
         // one process owns the folder: what a previous run left waiting is handled now, in order
         void inbox
           .resume()

@@ -142,60 +142,56 @@ export async function forgetSender(
   await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
 }
 
+/** Marks the one-time cleaning below as done (in `jobRuns`). */
+const LEFTOVERS_DONE = 'upgrade:forget-anonymous-leftovers';
+
 /**
  * What an earlier Chimba kept after an anonymous report, forgotten as {@link forgetSender}
  * and the outbox now do: log entries still carrying the sender's address under a
  * `redacted` marker, and sent replies of report conversations still naming their
- * recipient. Idempotent; run in the background at start and every night. Returns how many
- * documents it changed.
+ * recipient. Runs once per store (in the background at start: it reads the logs through
+ * once, in pages), then remembers it is done. Returns how many documents it changed.
  */
-export async function forgetLeftovers(store: Store, batch = 1000): Promise<number> {
+export async function forgetLeftovers(store: Store, now = new Date()): Promise<number> {
+  const runs = store.collection('jobRuns');
+  if (await runs.findOne({ _id: LEFTOVERS_DONE })) return 0;
   let changed = 0;
   const inbound = store.collection('inbound');
-  for (;;) {
-    const left = await inbound.find({ redacted: true }, { limit: batch });
-    for (const i of left) {
-      const hour = toHour(i.receivedAt);
-      await inbound.updateOne(
-        { _id: i._id },
-        {
-          $set: { text: '', address: ANONYMOUS_ADDRESS, receivedAt: hour, loggedAt: hour, handledAt: hour },
-          $unset: { extra: '', redacted: '', lastError: '' },
-        },
-      );
-    }
-    changed += left.length;
-    if (left.length < batch) break;
+  for await (const i of inbound.stream({ redacted: true })) {
+    const hour = toHour(i.receivedAt);
+    await inbound.updateOne(
+      { _id: i._id },
+      {
+        $set: { text: '', address: ANONYMOUS_ADDRESS, receivedAt: hour, loggedAt: hour, handledAt: hour },
+        $unset: { extra: '', redacted: '', lastError: '' },
+      },
+    );
+    changed++;
   }
   const outbound = store.collection('outbound');
-  for (;;) {
-    const left = await outbound.find(
+  const sent = {
+    redactAfterSend: true,
+    to: { $ne: REDACTED_ADDRESS },
+    status: { $in: ['sent', 'delivered', 'undelivered', 'failed', 'dead'] },
+  };
+  for await (const m of outbound.stream(sent)) {
+    const hour = toHour(m.createdAt);
+    await outbound.updateOne(
+      { _id: m._id },
       {
-        redactAfterSend: true,
-        to: { $ne: REDACTED_ADDRESS },
-        status: { $in: ['sent', 'delivered', 'undelivered', 'failed', 'dead'] },
-      },
-      { limit: batch },
-    );
-    for (const m of left) {
-      const hour = toHour(m.createdAt);
-      await outbound.updateOne(
-        { _id: m._id },
-        {
-          $set: {
-            to: REDACTED_ADDRESS,
-            createdAt: hour,
-            nextAttemptAt: hour,
-            ...(m.sentAt ? { sentAt: toHour(m.sentAt) } : {}),
-            ...(m.deliveredAt ? { deliveredAt: toHour(m.deliveredAt) } : {}),
-          },
-          $unset: { contactId: '' },
+        $set: {
+          to: REDACTED_ADDRESS,
+          createdAt: hour,
+          nextAttemptAt: hour,
+          ...(m.sentAt ? { sentAt: toHour(m.sentAt) } : {}),
+          ...(m.deliveredAt ? { deliveredAt: toHour(m.deliveredAt) } : {}),
         },
-      );
-    }
-    changed += left.length;
-    if (left.length < batch) break;
+        $unset: { contactId: '' },
+      },
+    );
+    changed++;
   }
+  await runs.updateOne({ _id: LEFTOVERS_DONE }, { $set: { lastRunAt: now } }, { upsert: true });
   return changed;
 }
 
