@@ -89,6 +89,14 @@ const envSchema = z.object({
     (v ?? 'https://api.twilio.com').replace(/\/+$/, ''),
   ),
   TWILIO_MPS: number(1, { min: 0.01, max: 1000 }),
+  AT_USERNAME: optionalString,
+  AT_API_KEY: optionalString,
+  AT_SENDER_ID: optionalString,
+  AT_API_BASE: url("Africa's Talking API base"),
+  AT_CALLBACK_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{16,128}$/.test(v), {
+    message: 'must be 16 to 128 characters of A-Z, a-z, 0-9, _ and -',
+  }),
+  AT_MPS: number(10, { min: 0.01, max: 1000 }),
   SIMULATOR_ENABLED: optionalString.transform((v, ctx) => {
     if (v === undefined) return undefined;
     const b = bool(false).safeParse(v);
@@ -174,6 +182,12 @@ const configSchema = envSchema.transform((e, ctx) => {
       return fail(ctx, 'PUBLIC_BASE_URL', 'is required for SMS: Twilio signatures are checked against it');
     }
   }
+  const anyAt = e.AT_USERNAME || e.AT_API_KEY || e.AT_CALLBACK_KEY || e.AT_SENDER_ID;
+  if (anyAt) {
+    for (const k of ['AT_USERNAME', 'AT_API_KEY', 'AT_CALLBACK_KEY'] as const) {
+      if (!e[k]) return fail(ctx, k, "is required when any AT_* (Africa's Talking) setting is set");
+    }
+  }
   const telegramMode = e.TELEGRAM_MODE ?? 'webhook';
   if (e.TELEGRAM_BOT_TOKEN && telegramMode === 'webhook') {
     if (!e.TELEGRAM_WEBHOOK_SECRET) {
@@ -219,6 +233,23 @@ const configSchema = envSchema.transform((e, ctx) => {
       ? undefined
       : 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set',
     twilioMps: e.TWILIO_MPS,
+    /** Africa's Talking SMS, when an account is set; `sandbox` as username uses their sandbox. */
+    africasTalking: anyAt
+      ? {
+          username: e.AT_USERNAME!,
+          apiKey: e.AT_API_KEY!,
+          senderId: e.AT_SENDER_ID,
+          apiBase: (
+            e.AT_API_BASE ??
+            (e.AT_USERNAME === 'sandbox'
+              ? 'https://api.sandbox.africastalking.com'
+              : 'https://api.africastalking.com')
+          ).replace(/\/+$/, ''),
+          callbackKey: e.AT_CALLBACK_KEY!,
+        }
+      : undefined,
+    africasTalkingOffReason: anyAt ? undefined : 'AT_USERNAME, AT_API_KEY and AT_CALLBACK_KEY are not set',
+    africasTalkingMps: e.AT_MPS,
     /** On unless in production, or as SIMULATOR_ENABLED says. */
     simulatorEnabled: e.SIMULATOR_ENABLED ?? e.NODE_ENV !== 'production',
     adminToken: e.ADMIN_TOKEN,

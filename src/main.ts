@@ -7,6 +7,7 @@ import { seedAdminToken } from './staff/credentials';
 import { SimulatorSender } from './bots/simulator/outbound';
 import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';
+import { AfricasTalkingSender } from './bots/africastalking/outbound';
 import { TwilioSender } from './bots/twilio/outbound';
 import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
@@ -93,7 +94,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       sessionTimeoutMinutes: config.sessionTimeoutMinutes,
       smsFoldGsm: config.smsFoldGsm,
       oncallSms: config.oncallSms,
-      alertTransport: config.twilio ? 'twilio' : 'simulator',
+      alertTransport: config.twilio ? 'twilio' : config.africasTalking ? 'africastalking' : 'simulator',
     },
   });
 
@@ -105,6 +106,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
         timeoutMs: options.providerTimeoutMs,
         statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
       }),
+    );
+  }
+  if (config.africasTalking) {
+    senders.push(
+      new AfricasTalkingSender({ ...config.africasTalking, timeoutMs: options.providerTimeoutMs }),
     );
   }
   const telegram = config.telegram
@@ -119,7 +125,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
     store,
     senders,
     {
-      rates: { twilio: config.twilioMps, telegram: config.telegramMps },
+      rates: {
+        twilio: config.twilioMps,
+        africastalking: config.africasTalkingMps,
+        telegram: config.telegramMps,
+      },
       maxAttempts: config.outboxMaxAttempts,
       ...options.outbox,
     },
@@ -218,6 +228,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
       ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl! }
       : undefined,
     twilioOffReason: config.twilioOffReason,
+    africasTalking: config.africasTalking ? { callbackKey: config.africasTalking.callbackKey } : undefined,
+    africasTalkingOffReason: config.africasTalkingOffReason,
     telegram:
       telegram && config.telegram!.mode === 'webhook'
         ? {
@@ -307,6 +319,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
           store: store.engine,
           dataDir: store.engine === 'embedded' ? config.dataDir : undefined,
           sms: config.twilio ? 'on' : 'off',
+          africasTalking: config.africasTalking ? 'on' : 'off',
           telegram: config.telegram ? config.telegram.mode : 'off',
           simulator: config.simulatorEnabled ? 'on' : 'off',
         },

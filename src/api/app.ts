@@ -25,6 +25,7 @@ import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from '../bots/simulator/inbound';
 import { telegramRouter } from '../bots/telegram/webhook';
+import { africasTalkingRouter } from '../bots/africastalking/webhook';
 import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
 import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
@@ -39,6 +40,9 @@ export interface AppDeps {
   spool: Spool;
   webhookBudgetMs: number;
   twilioOffReason?: string;
+  /** Africa's Talking SMS: the secret its callback URLs carry. */
+  africasTalking?: { callbackKey: string };
+  africasTalkingOffReason?: string;
   /** Telegram in webhook mode: the secret and the handler of updates. */
   telegram?: { secret: string; botId: string; onUpdate: (u: ParsedUpdate) => Promise<void> };
   telegramOffReason?: string;
@@ -118,7 +122,13 @@ export function buildApp(deps: AppDeps): Express {
   // browser security headers nor a log line each (the inbound log is the record; refusals
   // are logged by the error handler).
   // webhook latency, as providers see it (known routes only: a label per random path would grow forever)
-  const WEBHOOK_ROUTES = new Set(['/webhooks/twilio/sms', '/webhooks/twilio/status', '/webhooks/telegram']);
+  const WEBHOOK_ROUTES = new Set([
+    '/webhooks/twilio/sms',
+    '/webhooks/twilio/status',
+    '/webhooks/africastalking/sms',
+    '/webhooks/africastalking/delivery',
+    '/webhooks/telegram',
+  ]);
   app.use('/webhooks', (req, res, next) => {
     const end = deps.metrics.webhookSeconds.startTimer();
     const path = req.originalUrl.split('?')[0];
@@ -145,6 +155,28 @@ export function buildApp(deps: AppDeps): Express {
       res
         .status(503)
         .json({ error: { code: 'channel_off', message: `SMS channel is off: ${deps.twilioOffReason}` } });
+    });
+  }
+  if (deps.africasTalking) {
+    app.use(
+      '/webhooks/africastalking',
+      africasTalkingRouter(
+        deps.africasTalking,
+        deps.inbox,
+        deps.store,
+        deps.log,
+        deps.spool,
+        deps.webhookBudgetMs,
+      ),
+    );
+  } else {
+    app.use('/webhooks/africastalking', (_req, res) => {
+      res.status(503).json({
+        error: {
+          code: 'channel_off',
+          message: `Africa's Talking SMS is off: ${deps.africasTalkingOffReason ?? 'not configured'}`,
+        },
+      });
     });
   }
   if (deps.telegram) {

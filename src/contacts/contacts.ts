@@ -42,7 +42,16 @@ export async function findOrCreateContact(
   // sender of an anonymous report made that minute
   const hour = toHour(now);
   const existing = await contacts.findOneAndUpdate({ 'addresses.key': key }, { $set: { lastSeenAt: hour } });
-  if (existing) return { contact: existing, created: false };
+  if (existing) {
+    // replies and broadcasts go back the way the person last wrote (Twilio, Africa's Talking …)
+    const address = existing.addresses.find((x) => x.key === key);
+    if (address && address.transport !== a.transport && a.transport !== 'simulator') {
+      const addresses = existing.addresses.map((x) => (x.key === key ? { ...x, transport: a.transport } : x));
+      await contacts.updateOne({ _id: existing._id }, { $set: { addresses } });
+      return { contact: { ...existing, addresses }, created: false };
+    }
+    return { contact: existing, created: false };
+  }
   try {
     const contact = await contacts.insertOne({
       addresses: [{ key, channel: a.channel, value: a.value, transport: a.transport, addedAt: hour }],

@@ -126,6 +126,18 @@ export class Throttled extends ChimbaError {
   }
 }
 
+/** The provider says this message cannot go now (the network's quiet hours): try it again later, the others go on. */
+export class RetryLater extends ChimbaError {
+  readonly code = 'retry_later';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The person opted out at the provider (Twilio 21610, Telegram bot blocked). */
 export class ContactStopped extends ChimbaError {
   readonly code = 'contact_stopped';

@@ -46,6 +46,8 @@ export type ChannelEvent = IncomingMessage | StatusUpdate | OptOut | Ignored;
 export interface SendResult {
   providerId?: string;
   status: OutboundState;
+  /** What the provider charged, when it says (Africa's Talking does). */
+  cost?: { amount: number; currency: string };
 }
 
 /**

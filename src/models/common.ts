@@ -13,7 +13,7 @@ export const CHANNELS = ['sms', 'telegram'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** What carries a channel's messages: a real provider, or the simulator for trying Chimba. */
-export const TRANSPORTS = ['twilio', 'telegram', 'simulator'] as const;
+export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'simulator'] as const;
 /** What carries a channel's messages. */
 export type Transport = (typeof TRANSPORTS)[number];
 

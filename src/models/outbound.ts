@@ -45,6 +45,9 @@ export interface OutboundMessage {
   redactAfterSend?: boolean;
   errorCode?: string;
   errorReason?: string;
+  /** What the provider charged for it, when it says (Africa's Talking does). */
+  costAmount?: number;
+  costCurrency?: string;
   createdAt: Date;
   sentAt?: Date;
   deliveredAt?: Date;
@@ -73,6 +76,8 @@ export const outboundSchema = makeSchema({
   redactAfterSend: Boolean,
   errorCode: String,
   errorReason: String,
+  costAmount: Number,
+  costCurrency: String,
   createdAt: { type: Date, default: () => new Date() },
   sentAt: Date,
   deliveredAt: Date,

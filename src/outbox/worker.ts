@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChimbaError, ContactStopped, Throttled } from '../domain/errors';
+import { ChimbaError, ContactStopped, RetryLater, Throttled } from '../domain/errors';
 import { toHour } from '../domain/privacy';
 import { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -267,6 +267,7 @@ export class OutboxWorker {
           status: result.status,
           providerId: result.providerId,
           sentAt: new Date(),
+          ...(result.cost ? { costAmount: result.cost.amount, costCurrency: result.cost.currency } : {}),
           ...(msg.redactAfterSend ? forgotten(msg) : {}),
         },
         $inc: { attempts: 1 },
@@ -302,7 +303,8 @@ export class OutboxWorker {
     if (retryable && attempts < this.settings.maxAttempts) {
       const base = this.settings.baseBackoffMs ?? 2_000;
       let delay = backoffMs(attempts, base, this.settings.maxBackoffMs ?? 15 * 60_000);
-      if (err instanceof Throttled && err.retryAfterMs) delay = Math.max(delay, err.retryAfterMs);
+      if ((err instanceof Throttled || err instanceof RetryLater) && err.retryAfterMs)
+        delay = Math.max(delay, err.retryAfterMs);
       await out.updateOne(mine, {
         $set: {
           status: 'queued',

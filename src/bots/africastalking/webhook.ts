@@ -1,0 +1,53 @@
+import express, { Router } from 'express';
+import { Inbox } from '../../flows/inbox';
+import { Spool } from '../../flows/spool';
+import { Logger } from '../../log';
+import { recordStatus } from '../../outbox/worker';
+import { Store } from '../../store/types';
+import { parseAtDelivery, parseAtSms, verifyCallbackKey } from './inbound';
+
+/**
+ * Africa's Talking callbacks under `/webhooks/africastalking`: `/sms` (an incoming SMS)
+ * and `/delivery` (a delivery report). Each URL carries `?key=AT_CALLBACK_KEY` (403 without
+ * it, nothing read); 400 on a malformed body. An SMS is logged durably (or spooled) before
+ * the 200; replies go through the outbox. Redeliveries are recognised by `id`.
+ */
+export function africasTalkingRouter(
+  settings: { callbackKey: string },
+  inbox: Inbox,
+  store: Store,
+  log: Logger,
+  spool: Spool,
+  budgetMs: number,
+): Router {
+  const r = Router();
+  r.use((req, _res, next) => {
+    verifyCallbackKey(req.query.key, settings.callbackKey);
+    next();
+  });
+  r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+
+  r.post('/sms', async (req, res) => {
+    const event = parseAtSms(req.body);
+    if (event.kind === 'message') {
+      const outcome = await inbox.accept(event, spool, budgetMs);
+      if (outcome === 'duplicate')
+        log.info({ providerMessageId: event.providerMessageId }, "redelivered Africa's Talking SMS ignored");
+    }
+    res.status(200).type('text/plain').send('');
+  });
+
+  r.post('/delivery', async (req, res) => {
+    const event = parseAtDelivery(req.body);
+    if (event.kind === 'status') {
+      const found = await recordStatus(store, event);
+      if (!found) log.warn({ providerId: event.providerId }, 'delivery report for an unknown message');
+      res.status(200).json({ ok: true, recorded: found });
+      return;
+    }
+    if (event.kind === 'ignored')
+      log.info({ reason: event.reason }, "Africa's Talking delivery report ignored");
+    res.status(200).json({ ok: true, ignored: event.kind === 'ignored' ? event.reason : undefined });
+  });
+  return r;
+}
