@@ -98,8 +98,9 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
+    const broad = this.table.broad(filter);
     for (let after = 0; ;) {
-      const { docs, last } = this.table.page(filter, after, size);
+      const { docs, last } = this.table.page(filter, after, size, broad);
       for (const d of docs) yield d;
       if (last === after) return;
       after = last;

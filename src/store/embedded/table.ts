@@ -168,13 +168,29 @@ export class Table<T extends Doc = Doc> {
   }
 
   /**
+   * Whether a filter matches a large share of the table (an eighth or more), read from the
+   * indexes: such a scan is cheaper in rowid order than through an index.
+   */
+  broad(filter: Filter): boolean {
+    const total = (this.stmt(`SELECT count(*) AS n FROM "${this.info.table}"`).get() as { n: number }).n;
+    // what SQL narrows to (a superset when mingo checks the rest): enough to choose a plan
+    const t = translate(this.info, filter);
+    const narrowed = this.stmt(`SELECT count(*) FROM "${this.info.table}" WHERE ${t.where}`)
+      .pluck()
+      .get(...t.params) as number;
+    return total > 0 && narrowed * 8 >= total;
+  }
+
+  /**
    * A page of documents for a stream, in rowid order (or a sort), after a position: reads
    * never hold a statement open across awaits.
    */
-  page(filter: Filter, after: number, size: number): { docs: T[]; last: number } {
+  page(filter: Filter, after: number, size: number, broad = false): { docs: T[]; last: number } {
     const t = translate(this.info, filter);
+    // a filter most documents match reads the table in rowid order (one pass over all pages);
+    // through an index, each page would gather and sort every match again
     const rows = this.stmt(
-      `SELECT rowid AS r, doc FROM "${this.info.table}" WHERE rowid > ? AND (${t.where}) ORDER BY rowid LIMIT ?`,
+      `SELECT rowid AS r, doc FROM "${this.info.table}"${broad ? ' NOT INDEXED' : ''} WHERE rowid > ? AND (${t.where}) ORDER BY rowid LIMIT ?`,
     ).all(after, ...t.params, size) as { r: number; doc: string }[];
     const query = t.exact ? undefined : new Query(filter);
     const docs: T[] = [];
