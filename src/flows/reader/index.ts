@@ -100,7 +100,6 @@ export function readMessage(text: string, ctx: ReaderContext): Reading {
     const currency = t.raw === '/' ? undefined : parseCurrencyFor(t.raw, ctx.localCurrency);
     const unit = parseUnit(t.raw);
     const mineral = parseMineral(t.raw);
-    // a word that is both (`t` tonne and nothing else; `mt` metical): decided by position below
     if (mineral && !WEAK_MINERALS.has(w)) {
       t.kind = 'mineral';
       t.value = mineral;
@@ -109,7 +108,6 @@ export function readMessage(text: string, ctx: ReaderContext): Reading {
     if (currency) {
       t.kind = 'currency';
       t.value = currency;
-      if (unit) t.value = { currency, unit };
       continue;
     }
     if (unit) {
@@ -238,27 +236,13 @@ export function readMessage(text: string, ctx: ReaderContext): Reading {
   const prices = amounts.filter((a) => !quantities.includes(a));
 
   // 4. currency and unit
-  const currencies = new Set(
-    tokens
-      .filter((t) => t.kind === 'currency')
-      .map((t) =>
-        typeof t.value === 'object' ? (t.value as { currency: string }).currency : (t.value as string),
-      ),
-  );
+  const currencies = new Set(tokens.filter((t) => t.kind === 'currency').map((t) => t.value as string));
   const currency = currencies.size === 1 ? [...currencies][0] : undefined;
   let unit: Unit | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const u =
-      t.kind === 'unit'
-        ? (t.value as Unit)
-        : t.kind === 'currency' && typeof t.value === 'object'
-          ? (t.value as { unit: Unit }).unit
-          : undefined;
-    if (!u || quantities.some((q) => q.i + 1 === i)) continue;
-    // "MT" is a metical after an amount and a tonne after "per"; a lone "t" is a tonne only after "per"
-    if (t.kind === 'currency' && tokens[i - 1]?.kind !== 'per') continue;
-    unit ??= u;
+    if (t.kind !== 'unit' || quantities.some((q) => q.i + 1 === i)) continue;
+    unit ??= t.value as Unit;
   }
 
   const question = questionMark || strongQuestion || (questionWord && prices.length === 0 && !currency);
@@ -315,7 +299,5 @@ export function readMessage(text: string, ctx: ReaderContext): Reading {
 
 /** A currency within two words of an amount: "1,250,000 FC" is a sum, not a quantity. */
 function hasCurrencyNear(tokens: Token[], i: number): boolean {
-  return [i - 2, i - 1, i + 2].some(
-    (j) => tokens[j]?.kind === 'currency' && typeof tokens[j].value === 'string',
-  );
+  return [i - 2, i - 1, i + 2].some((j) => tokens[j]?.kind === 'currency');
 }

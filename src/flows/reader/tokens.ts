@@ -4,7 +4,7 @@ import { normaliseWord } from '../../domain/language';
 export interface Token {
   raw: string;
   word: string;
-  kind?: 'amount' | 'quantity' | 'currency' | 'unit' | 'mineral' | 'price' | 'per' | 'filler' | 'unknown';
+  kind?: 'amount' | 'currency' | 'unit' | 'mineral' | 'price' | 'per' | 'filler' | 'unknown';
   value?: unknown;
   typo?: boolean;
 }
