@@ -8,6 +8,7 @@ import { SimulatorSender } from './bots/simulator/outbound';
 import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';
 import { AfricasTalkingSender } from './bots/africastalking/outbound';
+import { UssdLine } from './flows/ussd';
 import { TwilioSender } from './bots/twilio/outbound';
 import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
@@ -230,6 +231,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     twilioOffReason: config.twilioOffReason,
     africasTalking: config.africasTalking ? { callbackKey: config.africasTalking.callbackKey } : undefined,
     africasTalkingOffReason: config.africasTalkingOffReason,
+    ussd: new UssdLine({ store, engine, retentionDays: config.retentionDays, clock: options.clock }),
     telegram:
       telegram && config.telegram!.mode === 'webhook'
         ? {

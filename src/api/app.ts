@@ -24,6 +24,7 @@ import { reportsRouter } from './reports';
 import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from '../bots/simulator/inbound';
+import { UssdLine } from '../flows/ussd';
 import { telegramRouter } from '../bots/telegram/webhook';
 import { africasTalkingRouter } from '../bots/africastalking/webhook';
 import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
@@ -43,6 +44,8 @@ export interface AppDeps {
   /** Africa's Talking SMS: the secret its callback URLs carry. */
   africasTalking?: { callbackKey: string };
   africasTalkingOffReason?: string;
+  /** The USSD line (menus over Africa's Talking, and the simulator's `"channel": "ussd"`). */
+  ussd: UssdLine;
   /** Telegram in webhook mode: the secret and the handler of updates. */
   telegram?: { secret: string; botId: string; onUpdate: (u: ParsedUpdate) => Promise<void> };
   telegramOffReason?: string;
@@ -127,6 +130,8 @@ export function buildApp(deps: AppDeps): Express {
     '/webhooks/twilio/status',
     '/webhooks/africastalking/sms',
     '/webhooks/africastalking/delivery',
+    '/webhooks/africastalking/ussd',
+    '/webhooks/africastalking/ussd/end',
     '/webhooks/telegram',
   ]);
   app.use('/webhooks', (req, res, next) => {
@@ -167,6 +172,7 @@ export function buildApp(deps: AppDeps): Express {
         deps.log,
         deps.spool,
         deps.webhookBudgetMs,
+        deps.ussd,
       ),
     );
   } else {
@@ -174,7 +180,7 @@ export function buildApp(deps: AppDeps): Express {
       res.status(503).json({
         error: {
           code: 'channel_off',
-          message: `Africa's Talking SMS is off: ${deps.africasTalkingOffReason ?? 'not configured'}`,
+          message: `Africa's Talking (SMS and USSD) is off: ${deps.africasTalkingOffReason ?? 'not configured'}`,
         },
       });
     });
@@ -225,7 +231,7 @@ export function buildApp(deps: AppDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox));
+  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.ussd));
   limitApiCalls(deps.store, deps.apiRatePerMinute);
   app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));

@@ -3,7 +3,7 @@ import { pickText, textFor } from '../i18n/texts';
 import { BadRequest } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { Translator } from '../i18n';
-import { Audience, Channel, Contact, OutboundMessage, Poll } from '../models';
+import { Audience, Contact, OutboundMessage, Poll, Source } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { Untranslated } from './audience';
 import { FanoutSettings, pollDraft, replayed, startTime, storeBroadcast } from './broadcasts';
@@ -193,7 +193,7 @@ export async function recordPollAnswer(
   store: Store,
   poll: Poll,
   who: Pick<Contact, '_id'> & Partial<Pick<Contact, 'region' | 'role'>>,
-  answer: { option: number; channel: Channel; at: Date },
+  answer: { option: number; channel: Source; at: Date },
 ): Promise<void> {
   await store.collection('pollAnswers').updateOne(
     { _id: `${poll._id}:${who._id}` },

@@ -1,8 +1,11 @@
 /**
- * `npm run chat -- --from +243990000001 [--channel sms|telegram] [--url http://127.0.0.1:3000]`
+ * `npm run chat -- --from +243990000001 [--channel sms|telegram|ussd] [--url http://127.0.0.1:3000]`
  * An interactive chat with a running Chimba through its simulator: type what a miner
- * would text, see exactly what the line texts back.
+ * would text, see exactly what the line texts back. With `--channel ussd`, the session is
+ * dialled at once; each line is one input (as typed on the keypad), the screen comes back,
+ * and after an `END` screen an empty line dials again.
  */
+import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 
 function arg(name: string, fallback: string): string {
@@ -10,36 +13,64 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+type Answer = {
+  replies?: string[];
+  segments?: number[];
+  screen?: string;
+  end?: boolean;
+  error?: { message: string };
+};
+
 async function main(): Promise<void> {
   const from = arg('from', '+243990000001');
   const channel = arg('channel', 'sms');
   const url = arg('url', 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const post = async (body: Record<string, unknown>): Promise<Answer | undefined> => {
+    try {
+      const res = await fetch(`${url}/simulator/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from, channel, ...body }),
+      });
+      const answer = (await res.json()) as Answer;
+      if (res.ok) return answer;
+      console.log(`! ${answer.error?.message ?? res.status}`);
+    } catch (err) {
+      console.log(`! cannot reach ${url}: ${(err as Error).message} (is the service running? npm start)`);
+    }
+    return undefined;
+  };
+
+  // USSD: one session at a time, its inputs joined with `*` as the network sends them
+  let session = { id: randomUUID(), inputs: [] as string[], ended: false };
+  const dial = async (input?: string) => {
+    if (session.ended) session = { id: randomUUID(), inputs: [], ended: false };
+    if (input !== undefined) session.inputs.push(input);
+    const a = await post({ sessionId: session.id, text: session.inputs.join('*') });
+    if (!a) return;
+    console.log(`${a.end ? 'END' : 'CON'}\n${(a.screen ?? '').replace(/^/gm, '| ')}`);
+    if (a.end) {
+      session.ended = true;
+      console.log('  (session ended: press Enter to dial again)');
+    }
+  };
+
   console.log(`Chatting with ${url} as ${from} on ${channel}. Ctrl-D to quit.`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+  const lines = rl[Symbol.asyncIterator](); // listening before the first await: piped lines are kept
+  if (channel === 'ussd') await dial();
   rl.prompt();
-  for await (const line of rl) {
-    if (line.trim()) {
-      try {
-        const res = await fetch(`${url}/simulator/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ from, text: line, channel }),
-        });
-        const body = (await res.json()) as {
-          replies?: string[];
-          segments?: number[];
-          error?: { message: string };
-        };
-        if (!res.ok) console.log(`! ${body.error?.message ?? res.status}`);
-        else if (!body.replies?.length) console.log('  (no reply)');
-        else
-          body.replies.forEach((r, i) => {
-            const cost = body.segments?.[i];
-            console.log(r.replace(/^/gm, '< ') + (cost && cost > 1 ? `   [${cost} SMS]` : ''));
-          });
-      } catch (err) {
-        console.log(`! cannot reach ${url}: ${(err as Error).message} (is the service running? npm start)`);
-      }
+  for await (const line of lines) {
+    const text = line.trim();
+    if (channel === 'ussd') {
+      await dial(session.ended || !text ? undefined : text);
+    } else if (text) {
+      const body = await post({ text });
+      if (body && !body.replies?.length) console.log('  (no reply)');
+      body?.replies?.forEach((r, i) => {
+        const cost = body.segments?.[i];
+        console.log(r.replace(/^/gm, '< ') + (cost && cost > 1 ? `   [${cost} SMS]` : ''));
+      });
     }
     rl.prompt();
   }

@@ -33,8 +33,12 @@ export const report: KeywordHandler = async (turn, kw, flows) => {
   if (kw.keyword === 'price') {
     // the reader finds the parts among filler words, number words and typos
     const reading = readTurn(turn, turn.inbound.text);
-    if (kw.question || reading.kind === 'question')
-      return market(turn, reading.kind === 'question' ? reading.mineral : undefined);
+    if (kw.question || reading.kind === 'question') {
+      const named = reading.kind === 'question' ? reading.mineral : undefined;
+      // no mineral named and none in the profile: asked, from the list
+      if (!named && !turn.contact.minerals?.length) return flows.start(turn, 'market');
+      return market(turn, named);
+    }
     if (reading.kind === 'price') return flows.start(turn, 'price', priceAnswers(turn, reading));
   }
   const prefill = oneShot(kw.keyword as 'price' | 'issue' | 'incident', kw.rest, (w) =>
@@ -67,8 +71,10 @@ export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   price: report,
   issue: report,
   incident: report,
-  status: (turn, kw) => {
+  status: (turn, kw, flows) => {
     turn.end();
+    // `STATUS` alone asks for the reference
+    if (!kw.rest.trim()) return flows.start(turn, 'status');
     return status(turn, kw.rest);
   },
   link: (turn, kw) => {

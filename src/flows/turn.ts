@@ -5,7 +5,7 @@ import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
 import { Draft } from '../i18n/render';
 import { pickText } from '../i18n/texts';
-import { Contact, InboundMessage, OutboundMessage, Transport } from '../models';
+import { Contact, InboundMessage, OutboundMessage, Source, Transport } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { Keyword, KeywordMatcher } from './words';
 
@@ -60,6 +60,8 @@ export class Turn {
   sensitive?: boolean;
   /** Set by an anonymous report: erase these inbound texts and drop the report's source key. */
   anonymised?: { inboundIds: string[]; reportId: string };
+  /** A report was stored by this turn (a USSD screen offers its confirmation by SMS unless anonymous). */
+  reported?: { reference: string; anonymous: boolean };
   lang: Language;
 
   constructor(
@@ -89,9 +91,15 @@ export class Turn {
     return contactCurrency(this.contact, this.settings.defaultCurrency);
   }
 
-  /** A translated text in the turn's language, with the channel's wording where it has its own. */
+  /** Where this turn's message came from: its channel, or a USSD session. */
+  get source(): Source {
+    return this.inbound.extra?.ussd ? 'ussd' : this.inbound.channel;
+  }
+
+  /** A translated text in the turn's language, with the channel's wording where it has its own (`_telegram`, `_ussd`). */
   t(key: string, vars: Record<string, unknown> = {}): string {
-    const context = this.inbound.channel === 'telegram' ? 'telegram' : undefined;
+    const source = this.source;
+    const context = source === 'sms' ? undefined : source;
     return this.kit.translator.t(this.lang, key, vars, context);
   }
 

@@ -68,3 +68,51 @@ export function renderSms(draft: Draft, foldGsm: boolean): Rendered {
   const cost = smsCost(text);
   return { text, segments: cost.segments, encoding: cost.encoding };
 }
+
+/** The longest USSD screen: 160 characters, GSM-7 only. */
+export const USSD_MAX = 160;
+
+/** A USSD screen: its text and how many pages its list of choices takes. */
+export interface UssdScreen {
+  text: string;
+  pages: number;
+}
+
+/**
+ * A USSD screen from drafts: their texts one per line, the last draft's choices numbered
+ * from 1, everything folded to GSM-7 (a screen has no other alphabet). A list that does
+ * not fit is shown a page at a time, the text on the first page only, each page but the
+ * last ending `98 <more>`; `footer` lines (`0 Back`) are added where they fit.
+ */
+export function renderUssd(
+  drafts: Draft[],
+  opts: { page?: number; more: string; footer?: string },
+): UssdScreen {
+  const head = foldToGsm(
+    drafts
+      .map((d) => d.text)
+      .filter(Boolean)
+      .join('\n'),
+  );
+  const options = drafts.at(-1)?.options ?? [];
+  const lines = options.map((o, i) => foldToGsm(`${i + 1} ${o}`));
+  const more = foldToGsm(`98 ${opts.more}`);
+  const fits = (parts: string[]) => parts.join('\n').length <= USSD_MAX;
+  // pages of choices: as many lines as fit, leaving room for `98 More` unless it is the last
+  const pages: string[][] = [];
+  let rest = lines;
+  while (pages.length === 0 || rest.length) {
+    const top = pages.length === 0 && head ? [head] : [];
+    let n = rest.length;
+    while (n > 0 && !fits([...top, ...rest.slice(0, n), ...(n < rest.length ? [more] : [])])) n--;
+    if (n === 0 && rest.length) n = 1; // a choice longer than a screen still shows, cut below
+    pages.push([...top, ...rest.slice(0, n), ...(n < rest.length ? [more] : [])]);
+    rest = rest.slice(n);
+  }
+  const page = Math.min(Math.max(opts.page ?? 0, 0), pages.length - 1);
+  let text = pages[page].join('\n');
+  const footer = opts.footer ? foldToGsm(opts.footer) : undefined;
+  if (footer && fits([text, footer])) text = `${text}\n${footer}`;
+  if (text.length > USSD_MAX) text = `${text.slice(0, USSD_MAX - 3)}...`;
+  return { text, pages: pages.length };
+}

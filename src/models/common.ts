@@ -12,6 +12,14 @@ export const CHANNELS = ['sms', 'telegram'] as const;
 /** A channel people reach Chimba on. */
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * Where a report or an answer came from: a channel, or a USSD session (the screens of the
+ * phone's SMS address: no messages, so no address of its own).
+ */
+export const SOURCES = [...CHANNELS, 'ussd'] as const;
+/** Where a report or an answer came from. */
+export type Source = (typeof SOURCES)[number];
+
 /** What carries a channel's messages: a real provider, or the simulator for trying Chimba. */
 export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'simulator'] as const;
 /** What carries a channel's messages. */

@@ -14,6 +14,8 @@ export interface InboundExtra {
   start?: boolean;
   /** The language the person's app is set to (Telegram `language_code`), a hint for a new contact. */
   languageHint?: string;
+  /** A step of a USSD session (never logged): the screens of the phone's SMS address. */
+  ussd?: boolean;
 }
 
 /** States of an inbound message in our log. */

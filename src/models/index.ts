@@ -22,6 +22,7 @@ import {
   rollupEntrySchema,
 } from './stats';
 import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
+import { UssdSession, ussdSessionSchema } from './ussdSession';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -45,6 +46,7 @@ export interface Documents {
   priceConversions: PriceConversion;
   rollupQueue: RollupEntry;
   dashboardSessions: DashboardSession;
+  ussdSessions: UssdSession;
 }
 
 /** Collection names. */
@@ -72,6 +74,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   priceConversions: priceConversionSchema,
   rollupQueue: rollupEntrySchema,
   dashboardSessions: dashboardSessionSchema,
+  ussdSessions: ussdSessionSchema,
 };
 
 export * from './audit';
@@ -91,3 +94,4 @@ export * from './report';
 export * from './session';
 export * from './stats';
 export * from './dashboardSession';
+export * from './ussdSession';

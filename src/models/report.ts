@@ -1,7 +1,7 @@
 import { LANGUAGES } from '../domain/language';
 import { INCIDENT_TYPES, ISSUE_CATEGORIES, IncidentType, IssueCategory } from '../domain/reports';
 import { MINERALS, Mineral, UNITS, Unit } from '../domain/minerals';
-import { CHANNELS, Channel, makeSchema } from './common';
+import { SOURCES, Source, makeSchema } from './common';
 
 /** Kinds of report a miner can send. */
 export const REPORT_KINDS = ['price', 'issue', 'incident'] as const;
@@ -25,7 +25,7 @@ export interface Report {
   contactId?: string;
   /** Idempotency key of the message that produced it (non-anonymous reports only). */
   sourceKey?: string;
-  channel: Channel;
+  channel: Source;
   language?: string;
   state: (typeof REPORT_STATES)[number];
   // price
@@ -78,7 +78,7 @@ export const reportSchema = makeSchema({
   confidential: { type: Boolean, default: false },
   contactId: String,
   sourceKey: String,
-  channel: { type: String, enum: CHANNELS, required: true },
+  channel: { type: String, enum: SOURCES, required: true },
   language: { type: String, enum: LANGUAGES },
   state: { type: String, enum: REPORT_STATES, default: 'new' },
   mineral: { type: String, enum: MINERALS },

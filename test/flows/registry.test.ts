@@ -52,6 +52,8 @@ describe('the flow engine checks flows against its actions when it loads them', 
     );
     expect(Object.keys(FLOW_ACTIONS).sort()).toEqual([
       'checkOutlier',
+      'marketAnswer',
+      'reportStatus',
       'saveProfile',
       'setLanguage',
       'storeIncident',

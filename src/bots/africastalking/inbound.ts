@@ -84,3 +84,9 @@ export function parseAtDelivery(body: unknown): ChannelEvent {
     errorCode: p.failureReason,
   };
 }
+
+/** `"KES 0.8000"` → amount and currency; nothing for "0" or a form we do not know. */
+export function parseAtCost(s: string | undefined): { amount: number; currency: string } | undefined {
+  const m = /^([A-Z]{3})\s+(\d+(?:\.\d+)?)$/.exec(s?.trim() ?? '');
+  return m ? { currency: m[1], amount: Number(m[2]) } : undefined;
+}

@@ -8,6 +8,7 @@ import {
 import { OutboundMessage } from '../../models';
 import { SendResult, Sender } from '../../models/channel';
 import { AT_RECIPIENT_CODES } from './status';
+import { parseAtCost } from './inbound';
 
 /** What the Africa's Talking sender needs. */
 export interface AtOutboundSettings {
@@ -96,7 +97,7 @@ function outcomeOf(r: Recipient): SendResult {
   const o = known.outcome;
   switch (o.kind) {
     case 'accepted':
-      return { providerId: r.messageId, status: o.status, cost: costOf(r.cost) };
+      return { providerId: r.messageId, status: o.status, cost: parseAtCost(r.cost) };
     case 'optedOut':
       throw new ContactStopped(`${what}: the number opted out at the network`);
     case 'dead':
@@ -106,10 +107,4 @@ function outcomeOf(r: Recipient): SendResult {
       if (o.pauseMs) throw new RetryLater(what, o.pauseMs);
       throw new ConnectionFailed(what);
   }
-}
-
-/** `"KES 0.8000"` → amount and currency; nothing for "0" or a form we do not know. */
-function costOf(s: string | undefined): SendResult['cost'] {
-  const m = /^([A-Z]{3})\s+(\d+(?:\.\d+)?)$/.exec(s?.trim() ?? '');
-  return m ? { currency: m[1], amount: Number(m[2]) } : undefined;
 }

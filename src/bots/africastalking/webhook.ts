@@ -1,14 +1,17 @@
 import express, { Router } from 'express';
 import { Inbox } from '../../flows/inbox';
 import { Spool } from '../../flows/spool';
+import { UssdLine } from '../../flows/ussd';
 import { Logger } from '../../log';
 import { recordStatus } from '../../outbox/worker';
 import { Store } from '../../store/types';
 import { parseAtDelivery, parseAtSms, verifyCallbackKey } from './inbound';
+import { parseUssdEnd, parseUssdRequest, ussdBody } from './ussd';
 
 /**
- * Africa's Talking callbacks under `/webhooks/africastalking`: `/sms` (an incoming SMS)
- * and `/delivery` (a delivery report). Each URL carries `?key=AT_CALLBACK_KEY` (403 without
+ * Africa's Talking callbacks under `/webhooks/africastalking`: `/sms` (an incoming SMS),
+ * `/delivery` (a delivery report), `/ussd` (a step of a USSD session, answered `CON …` or
+ * `END …` as text) and `/ussd/end` (how a session ended, what it cost). Each URL carries `?key=AT_CALLBACK_KEY` (403 without
  * it, nothing read); 400 on a malformed body. An SMS is logged durably (or spooled) before
  * the 200; replies go through the outbox. Redeliveries are recognised by `id`.
  */
@@ -19,6 +22,7 @@ export function africasTalkingRouter(
   log: Logger,
   spool: Spool,
   budgetMs: number,
+  ussd?: UssdLine,
 ): Router {
   const r = Router();
   r.use((req, _res, next) => {
@@ -36,6 +40,25 @@ export function africasTalkingRouter(
     }
     res.status(200).type('text/plain').send('');
   });
+
+  if (ussd) {
+    // each step of a USSD session: answered at once (the network drops a session after a few seconds)
+    r.post('/ussd', async (req, res) => {
+      const request = parseUssdRequest(req.body);
+      let reply;
+      try {
+        reply = await ussd.request(request);
+      } catch (err) {
+        log.error({ err, sessionId: request.sessionId }, 'USSD request failed');
+        reply = ussd.failed(request.phone);
+      }
+      res.status(200).type('text/plain').send(ussdBody(reply));
+    });
+    r.post('/ussd/end', async (req, res) => {
+      await ussd.recordEnd(parseUssdEnd(req.body));
+      res.status(200).json({ ok: true });
+    });
+  }
 
   r.post('/delivery', async (req, res) => {
     const event = parseAtDelivery(req.body);

@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { BadRequest } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { Inbox } from '../../flows/inbox';
+import { UssdLine } from '../../flows/ussd';
 
 const body = z
   .object({
     from: z.string().trim().min(1).max(64),
     text: z.string().max(1600).optional(),
-    channel: z.enum(['sms', 'telegram']).default('sms'),
+    channel: z.enum(['sms', 'telegram', 'ussd']).default('sms'),
+    /** USSD only: the session, as the network numbers it (any text); a new id dials again. */
+    sessionId: z.string().trim().min(1).max(100).optional(),
     /** Telegram only: the callback data of a button tapped (`c:price:mineral:gold`). */
     tap: z.string().max(64).optional(),
     /** Telegram only: a shared location. */
@@ -18,14 +21,18 @@ const body = z
   .refine((b) => b.text !== undefined || b.tap || b.location, { message: 'send text, tap or location' })
   .refine((b) => b.channel === 'telegram' || (!b.tap && !b.location), {
     message: 'tap and location are Telegram only',
+  })
+  .refine((b) => (b.channel === 'ussd') === !!b.sessionId, {
+    message: 'a USSD step needs its sessionId (and only USSD has one)',
   });
 
 /**
  * `POST /simulator/messages`: try Chimba without any account. The message goes through
  * the same inbox, engine, store and outbox as a real one; the answer lists the texts the
- * line sends back because of it, rendered as that channel would get them.
+ * line sends back because of it, rendered as that channel would get them. A USSD step
+ * (`"channel": "ussd"`, a `sessionId`) goes to the USSD line and answers `{ screen, end }`.
  */
-export function simulatorRouter(inbox: Inbox): Router {
+export function simulatorRouter(inbox: Inbox, ussd: UssdLine): Router {
   const r = Router();
   r.use(express.json({ limit: '16kb' }));
   r.post('/messages', async (req, res) => {
@@ -37,7 +44,19 @@ export function simulatorRouter(inbox: Inbox): Router {
           .join('; ')}`,
       );
     }
-    const { from, text, channel, tap, location } = parsed.data;
+    const { from, text, channel, tap, location, sessionId } = parsed.data;
+    if (channel === 'ussd') {
+      // a step of a USSD session: `text` is every input so far joined with `*`, as the network sends it
+      const phone = parsePhone(from);
+      if (!phone) throw new BadRequest('from: not a phone number (use E.164, e.g. +243990000001)');
+      const reply = await ussd.request({
+        sessionId: `sim-${sessionId!}`,
+        phone: phone.e164,
+        text: (text ?? '').trim(),
+      });
+      res.json(reply);
+      return;
+    }
     let address = from;
     if (channel === 'sms') {
       const phone = parsePhone(from);

@@ -1,5 +1,6 @@
 import { Flow } from '../../models/flowDefinition';
 import { Turn } from '../turn';
+import { lookupActions } from './market';
 import { profileActions } from './profile';
 import { reportActions } from './reports';
 import { surveyActions } from './surveys';
@@ -22,7 +23,7 @@ export function registry(...groups: Record<string, Action>[]): ActionRegistry {
 }
 
 /** Every action Chimba's flows (built-in and stored) may name. */
-export const FLOW_ACTIONS = registry(profileActions, reportActions, surveyActions);
+export const FLOW_ACTIONS = registry(profileActions, reportActions, surveyActions, lookupActions);
 
 /** Refuses a flow that names an action the registry does not have, naming the flow, step and action. */
 export function checkActions(flow: Flow, actions: ActionRegistry): void {

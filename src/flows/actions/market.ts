@@ -29,3 +29,9 @@ export async function status(turn: Turn, rest: string): Promise<void> {
   if (!visible) return turn.say('status.notFound', { ref });
   turn.say(`status.${report.state}`, { ref });
 }
+
+/** Flow actions of the lookups asked step by step (`definitions/lookups.ts`). */
+export const lookupActions = {
+  marketAnswer: (turn: Turn) => market(turn, turn.session.answers.mineral as Mineral),
+  reportStatus: (turn: Turn) => status(turn, String(turn.session.answers.reference ?? '')),
+};

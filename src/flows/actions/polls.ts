@@ -34,7 +34,7 @@ async function answer(turn: Turn, poll: Poll, option: number): Promise<void> {
   if (!(option >= 1 && option <= poll.options.length)) return;
   await recordPollAnswer(turn.store, poll, turn.contact, {
     option,
-    channel: turn.inbound.channel,
+    channel: turn.source,
     at: turn.now,
   });
   turn.say('poll.thanks', { option: turn.pick(poll.options[option - 1]) });

@@ -129,7 +129,7 @@ async function storePrice(turn: Turn): Promise<void> {
     kind: 'price',
     contactId: c._id,
     sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
-    channel: turn.inbound.channel,
+    channel: turn.source,
     language: turn.lang,
     mineral: a.mineral as Mineral,
     amount: a.amount as number,
@@ -142,6 +142,7 @@ async function storePrice(turn: Turn): Promise<void> {
     country: c.country,
     createdAt: turn.now,
   });
+  turn.reported = { reference: report.reference, anonymous: false };
   const key = c.registration === 'none' ? 'flows.price.savedInvite.say' : 'flows.price.saved.say';
   turn.say(key, { ...turn.vars(), ref: report.reference });
 }
@@ -157,7 +158,7 @@ function reporter(turn: Turn): Partial<Report> {
   const a = turn.session.answers;
   const typed = typeof a.place === 'string' ? a.place : undefined;
   const common = {
-    channel: turn.inbound.channel,
+    channel: turn.source,
     language: turn.lang,
     sourceKey: `${turn.inbound.channel}:${turn.inbound._id}`,
     region: c.region,
@@ -179,6 +180,7 @@ function reporter(turn: Turn): Partial<Report> {
 
 function afterStore(turn: Turn, report: Report, key: string): void {
   const anonymous = report.anonymous;
+  turn.reported = { reference: report.reference, anonymous };
   if (anonymous) {
     turn.anonymised = {
       inboundIds: [...new Set([...turn.session.inboundIds, turn.inbound._id])],

@@ -2,12 +2,22 @@ import { Flow } from '../../models/flowDefinition';
 import { incidentFlow } from './incident';
 import { issueFlow } from './issue';
 import { languageFlow } from './language';
+import { marketFlow, statusFlow } from './lookups';
 import { priceFlow } from './price';
 import { registrationFlow } from './registration';
 import { welcomeFlow } from './welcome';
 
 export { MENU_MINERALS } from './shared';
-export { incidentFlow, issueFlow, languageFlow, priceFlow, registrationFlow, welcomeFlow };
+export {
+  incidentFlow,
+  issueFlow,
+  languageFlow,
+  marketFlow,
+  priceFlow,
+  registrationFlow,
+  statusFlow,
+  welcomeFlow,
+};
 
 /**
  * Every built-in flow, by id: one file per flow in this folder. Staff-made surveys are
@@ -15,5 +25,14 @@ export { incidentFlow, issueFlow, languageFlow, priceFlow, registrationFlow, wel
  * its actions when it starts.
  */
 export const BUILTIN_FLOWS: Record<string, Flow> = Object.fromEntries(
-  [welcomeFlow, languageFlow, registrationFlow, priceFlow, issueFlow, incidentFlow].map((f) => [f.id, f]),
+  [
+    welcomeFlow,
+    languageFlow,
+    registrationFlow,
+    priceFlow,
+    issueFlow,
+    incidentFlow,
+    marketFlow,
+    statusFlow,
+  ].map((f) => [f.id, f]),
 );
