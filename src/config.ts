@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import cron from 'node-cron';
 import { LANGUAGES } from './domain/language';
+import type { Transport } from './models';
+import { parseSmsRoutes } from './outbox/routes';
 
 function cronValid(expr: string): boolean {
   return cron.validate(expr);
@@ -147,6 +149,7 @@ const envSchema = z.object({
   PRICE_CURRENCY: optionalString
     .transform((v) => (v ?? 'USD').toUpperCase())
     .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be an ISO 4217 code such as USD' }),
+  SMS_TRANSPORT_BY_COUNTRY: optionalString,
   ONCALL_SMS: optionalString.transform((v, ctx) => {
     const list = (v ?? '').split(/[\s,;]+/).filter(Boolean);
     const bad = list.find((n) => !/^\+[1-9]\d{6,14}$/.test(n));
@@ -205,6 +208,12 @@ const configSchema = envSchema.transform((e, ctx) => {
       );
     }
   }
+  const configured: Transport[] = [
+    ...(anyTwilio ? (['twilio'] as const) : []),
+    ...(anyAt ? (['africastalking'] as const) : []),
+  ];
+  const smsRoutes = parseSmsRoutes(e.SMS_TRANSPORT_BY_COUNTRY, configured);
+  if (typeof smsRoutes === 'string') return fail(ctx, 'SMS_TRANSPORT_BY_COUNTRY', smsRoutes);
   if (e.NODE_ENV === 'production' && !e.PSEUDONYM_SECRET) {
     return fail(ctx, 'PSEUDONYM_SECRET', 'is required in production (keyed pseudonyms in exports and logs)');
   }
@@ -250,6 +259,8 @@ const configSchema = envSchema.transform((e, ctx) => {
       : undefined,
     africasTalkingOffReason: anyAt ? undefined : 'AT_USERNAME, AT_API_KEY and AT_CALLBACK_KEY are not set',
     africasTalkingMps: e.AT_MPS,
+    /** Which SMS provider a number gets when nothing better is known (on-call alerts, a provider removed). */
+    smsRoutes,
     /** On unless in production, or as SIMULATOR_ENABLED says. */
     simulatorEnabled: e.SIMULATOR_ENABLED ?? e.NODE_ENV !== 'production',
     adminToken: e.ADMIN_TOKEN,

@@ -95,7 +95,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       sessionTimeoutMinutes: config.sessionTimeoutMinutes,
       smsFoldGsm: config.smsFoldGsm,
       oncallSms: config.oncallSms,
-      alertTransport: config.twilio ? 'twilio' : config.africasTalking ? 'africastalking' : 'simulator',
+      smsRoutes: config.smsRoutes,
     },
   });
 
@@ -132,6 +132,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
         telegram: config.telegramMps,
       },
       maxAttempts: config.outboxMaxAttempts,
+      smsRoutes: config.smsRoutes,
       ...options.outbox,
     },
     log,

@@ -94,6 +94,34 @@ describe('settings', () => {
     });
   });
 
+  test('SMS_TRANSPORT_BY_COUNTRY: each country its provider, * the rest; only providers that are set up', () => {
+    const twilio = {
+      TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
+      TWILIO_AUTH_TOKEN: 't'.repeat(32),
+      TWILIO_FROM_NUMBER: '+15005550006',
+      PUBLIC_BASE_URL: 'https://chimba.example.org',
+    };
+    const at = { AT_USERNAME: 'chimba', AT_API_KEY: 'k'.repeat(20), AT_CALLBACK_KEY: 'c'.repeat(20) };
+    expect(loadConfig({}).smsRoutes).toEqual({ byCountry: {}, fallback: 'simulator' });
+    expect(loadConfig(at).smsRoutes).toEqual({ byCountry: {}, fallback: 'africastalking' });
+    expect(
+      loadConfig({
+        ...twilio,
+        ...at,
+        SMS_TRANSPORT_BY_COUNTRY: 'CD=africastalking, tz=africastalking,*=twilio',
+      }).smsRoutes,
+    ).toEqual({ byCountry: { CD: 'africastalking', TZ: 'africastalking' }, fallback: 'twilio' });
+    expect(() => loadConfig({ ...at, SMS_TRANSPORT_BY_COUNTRY: 'CD=twilio' })).toThrow(
+      /Invalid setting SMS_TRANSPORT_BY_COUNTRY: "twilio" is named but not set up/,
+    );
+    expect(() => loadConfig({ ...at, SMS_TRANSPORT_BY_COUNTRY: 'CD:africastalking' })).toThrow(
+      /SMS_TRANSPORT_BY_COUNTRY: "CD:africastalking" is not COUNTRY=provider/,
+    );
+    expect(() => loadConfig({ ...at, SMS_TRANSPORT_BY_COUNTRY: 'CD=telegram' })).toThrow(
+      /SMS_TRANSPORT_BY_COUNTRY: "telegram" is not an SMS provider/,
+    );
+  });
+
   test('a bad setting stops the service at start with one line naming it', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
       env: { PATH: process.env.PATH, TWILIO_MPS: 'fast' },

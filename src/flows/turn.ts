@@ -5,8 +5,9 @@ import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
 import { Draft } from '../i18n/render';
 import { pickText } from '../i18n/texts';
-import { Contact, InboundMessage, OutboundMessage, Source, Transport } from '../models';
+import { Contact, InboundMessage, OutboundMessage, Source } from '../models';
 import { NewDoc, Store } from '../store/types';
+import { SmsRoutes } from '../outbox/routes';
 import { Keyword, KeywordMatcher } from './words';
 
 /** The deployment's settings a conversation needs. */
@@ -17,8 +18,8 @@ export interface FlowSettings {
   smsFoldGsm: boolean;
   /** On-call phone numbers for urgent incident alerts. */
   oncallSms?: string[];
-  /** Which transport carries SMS alerts: Twilio when configured, the simulator otherwise. */
-  alertTransport?: Transport;
+  /** Which provider carries SMS to a number that never wrote (on-call alerts); the simulator without. */
+  smsRoutes?: SmsRoutes;
 }
 
 /** What every turn shares: translations, settings, the keyword matcher. */

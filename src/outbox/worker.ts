@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ChimbaError, ContactStopped, RetryLater, Throttled } from '../domain/errors';
-import { toHour } from '../domain/privacy';
 import { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import { OUTBOUND_STATES, OutboundMessage, OutboundState, PRIORITY, Transport } from '../models';
+import { OutboundMessage, PRIORITY, Transport } from '../models';
 import { optOut } from '../contacts/contacts';
 import { Store } from '../store/types';
-import { Sender, StatusUpdate } from '../models/channel';
+import { Sender } from '../models/channel';
 import { TokenBucket } from './bucket';
+import { SmsRoutes, rerouteStranded } from './routes';
+import { forgotten } from './status';
 
 /** How the outbox worker behaves. */
 export interface OutboxSettings {
@@ -23,13 +24,12 @@ export interface OutboxSettings {
   /** First retry delay; doubles per attempt, with jitter, up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Where SMS queued for a provider that is not set up (any more) go instead; left waiting without. */
+  smsRoutes?: SmsRoutes;
 }
 
 /** The share of a provider's rate the outbox uses. */
 export const RATE_MARGIN = 0.98;
-
-/** What a sent message's text becomes when it must not outlive its sending. */
-export const REDACTED = '[redacted]';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -55,6 +55,7 @@ export class OutboxWorker {
   /** Recipients with a message being sent now (`channel:to`), and loops waiting for one of those sends to end. */
   private inFlight = new Set<string>();
   private sent: (() => void)[] = [];
+  private rerouter?: NodeJS.Timeout;
 
   constructor(
     private store: Store,
@@ -74,6 +75,25 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    const routes = this.settings.smsRoutes;
+    if (routes) {
+      // SMS queued for a provider not set up now go by the routes: at start, then every minute
+      const here = this.senders.map((x) => x.transport);
+      const sweep = () =>
+        void rerouteStranded(this.store, routes, here)
+          .then((moved) => {
+            if (!moved) return;
+            this.log.info(
+              { moved },
+              'SMS queued for a provider that is not set up go by SMS_TRANSPORT_BY_COUNTRY',
+            );
+            this.notify();
+          })
+          .catch((err) => this.log.error({ err }, 'rerouting stranded SMS failed'));
+      sweep();
+      this.rerouter = setInterval(sweep, 60_000);
+      this.rerouter.unref();
+    }
     const n = this.settings.concurrency ?? 16;
     for (const sender of this.senders) for (let i = 0; i < n; i++) this.loops.push(this.loop(sender));
   }
@@ -86,6 +106,7 @@ export class OutboxWorker {
   /** Stops claiming; resolves when in-flight sends have finished. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.rerouter);
     this.notify();
     await Promise.all(this.loops);
     this.loops = [];
@@ -332,56 +353,4 @@ export class OutboxWorker {
     this.metrics?.messagesOut.inc({ transport: msg.transport, outcome: 'dead' });
     this.log.warn({ outboundId: msg._id, attempts, code }, 'send failed for good: dead letter');
   }
-}
-
-/**
- * What a sent reply of a report conversation keeps: not its text, not who it went to, and
- * its times to the hour (it could tie the person to an anonymous report). Delivery counts
- * and costs per channel still see it.
- */
-function forgotten(msg: OutboundMessage): Partial<OutboundMessage> {
-  const hour = toHour(new Date());
-  return {
-    text: REDACTED,
-    to: REDACTED_ADDRESS,
-    createdAt: toHour(msg.createdAt),
-    nextAttemptAt: hour,
-    sentAt: hour,
-  };
-}
-
-/** The address left on a sent reply of a report conversation. */
-export const REDACTED_ADDRESS = 'redacted';
-
-const RANK: Record<OutboundState, number> = {
-  queued: 0,
-  sending: 1,
-  sent: 2,
-  delivered: 3,
-  undelivered: 3,
-  failed: 3,
-  dead: 3,
-  cancelled: 3,
-};
-
-/**
- * Records a provider's delivery status on the message it sent. Statuses only move
- * forward (a late "sent" never overwrites "delivered"); 21610 opts the contact out.
- */
-export async function recordStatus(store: Store, update: StatusUpdate): Promise<boolean> {
-  const out = store.collection('outbound');
-  const msg = await out.findOne({ transport: update.transport, providerId: update.providerId });
-  if (!msg) return false;
-  const notAfter = OUTBOUND_STATES.filter(
-    (s) => RANK[s] <= RANK[update.status] && s !== 'dead' && s !== 'cancelled',
-  );
-  const set: Record<string, unknown> = { status: update.status };
-  const forgottenReply = msg.to === REDACTED_ADDRESS;
-  if (update.status === 'delivered') set.deliveredAt = forgottenReply ? toHour(new Date()) : new Date();
-  if (update.errorCode) set.errorCode = update.errorCode;
-  await out.updateOne({ _id: msg._id, status: { $in: notAfter } }, { $set: set });
-  if (update.optedOut && !forgottenReply) {
-    await optOut(store, { channel: msg.channel, address: msg.to });
-  }
-  return true;
 }

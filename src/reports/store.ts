@@ -4,7 +4,7 @@ import { Mineral } from '../domain/minerals';
 import { toHour } from '../domain/privacy';
 import { parseReference } from '../domain/reports';
 import { Report, ReportKind, ReportState } from '../models';
-import { REDACTED_ADDRESS } from '../outbox/worker';
+import { REDACTED_ADDRESS } from '../outbox/status';
 import { queueForRollups } from '../stats/rollups';
 import { Filter, Store } from '../store/types';
 

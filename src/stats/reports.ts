@@ -106,26 +106,99 @@ export async function reportsByKind(
   return { price: by.price ?? 0, issue: by.issue ?? 0, incident: by.incident ?? 0 };
 }
 
-/** Outgoing messages by channel, transport and status, created in a time range or for one broadcast. */
+/** What sending cost, by currency (as the provider reported it: Africa's Talking does, Twilio later). */
+export type Costs = Record<string, number>;
+
+/** One line of the delivery figures: outgoing messages of a channel and transport in one status. */
+export interface DeliveryLine {
+  channel: string;
+  transport: string;
+  status: string;
+  messages: number;
+  segments: number;
+  cost: Costs;
+}
+
+/** Outgoing messages by channel, transport and status, created in a time range or for one broadcast, with their cost. */
 export async function deliveryStats(
   store: Store,
   q: { from?: Date; to?: Date; broadcastId?: string },
-): Promise<{ channel: string; transport: string; status: string; messages: number; segments: number }[]> {
+): Promise<DeliveryLine[]> {
   const match: Record<string, unknown> = { ...timeFilter(q) };
   if (q.broadcastId) match.broadcastId = q.broadcastId;
   const rows = await store.collection('outbound').aggregate<{
-    _id: { c: string; t: string; s: string };
+    _id: { c: string; t: string; s: string; cur?: string | null };
     n: number;
     seg: number;
-  }>([{ $match: match }, { $group: { _id: { c: '$channel', t: '$transport', s: '$status' }, n: { $sum: 1 }, seg: { $sum: '$segments' } } }]);
-  return rows
-    .map((r) => ({ channel: r._id.c, transport: r._id.t, status: r._id.s, messages: r.n, segments: r.seg }))
-    .sort(
-      (a, b) =>
-        a.channel.localeCompare(b.channel) ||
-        a.transport.localeCompare(b.transport) ||
-        a.status.localeCompare(b.status),
-    );
+    cost: number | null;
+  }>([
+    { $match: match },
+    {
+      $group: {
+        _id: { c: '$channel', t: '$transport', s: '$status', cur: '$costCurrency' },
+        n: { $sum: 1 },
+        seg: { $sum: '$segments' },
+        cost: { $sum: '$costAmount' },
+      },
+    },
+  ]);
+  // one line per channel, transport and status; a currency per cost
+  const lines = new Map<string, DeliveryLine>();
+  for (const r of rows) {
+    const key = `${r._id.c}|${r._id.t}|${r._id.s}`;
+    const line = lines.get(key) ?? {
+      channel: r._id.c,
+      transport: r._id.t,
+      status: r._id.s,
+      messages: 0,
+      segments: 0,
+      cost: {},
+    };
+    line.messages += r.n;
+    line.segments += r.seg;
+    if (r._id.cur) line.cost[r._id.cur] = round4((line.cost[r._id.cur] ?? 0) + (r.cost ?? 0));
+    lines.set(key, line);
+  }
+  return [...lines.values()].sort(
+    (a, b) =>
+      a.channel.localeCompare(b.channel) ||
+      a.transport.localeCompare(b.transport) ||
+      a.status.localeCompare(b.status),
+  );
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/** USSD sessions started in a time range: how many, how they ended, reports made, and what they cost. */
+export async function ussdStats(
+  store: Store,
+  q: { from?: Date; to?: Date },
+): Promise<{ sessions: number; byStatus: Record<string, number>; reports: number; cost: Costs }> {
+  const rows = await store.collection('ussdSessions').aggregate<{
+    _id: { s?: string | null; cur?: string | null };
+    n: number;
+    reports: number;
+    cost: number | null;
+  }>([
+    { $match: timeFilter(q) },
+    {
+      $group: {
+        _id: { s: '$status', cur: '$costCurrency' },
+        n: { $sum: 1 },
+        reports: { $sum: '$reports' },
+        cost: { $sum: '$costAmount' },
+      },
+    },
+  ]);
+  const out = { sessions: 0, byStatus: {} as Record<string, number>, reports: 0, cost: {} as Costs };
+  for (const r of rows) {
+    const status = r._id.s ?? 'open';
+    out.sessions += r.n;
+    out.reports += r.reports ?? 0;
+    out.byStatus[status] = (out.byStatus[status] ?? 0) + r.n;
+    if (r._id.cur) out.cost[r._id.cur] = round4((out.cost[r._id.cur] ?? 0) + (r.cost ?? 0));
+  }
+  return out;
 }
 
 /** Contacts counted by region, role, language and channel; never a number or name. */

@@ -58,7 +58,7 @@ test(`SIGKILL halfway through a ${N}-recipient broadcast: after a restart every 
     // our side: one outbox message per recipient, every one sent, none failed
     expect(status.counts).toEqual({ queued: 0, sent: N, delivered: 0, failed: 0, cancelled: 0 });
     expect(status.byChannel).toEqual([
-      { channel: 'sms', transport: 'twilio', status: 'sent', messages: N, segments: N },
+      { channel: 'sms', transport: 'twilio', status: 'sent', messages: N, segments: N, cost: {} },
     ]);
     // the provider's side: every recipient reached; a repeat only for a send that was in
     // flight at the kill (accepted by the provider, its answer never recorded): the outbox's

@@ -114,6 +114,14 @@ export function num(ctx: PageContext, n: number | undefined, digits = 0): string
   return new Intl.NumberFormat(ctx.lang, { maximumFractionDigits: digits }).format(n);
 }
 
+/** Amounts by currency (`KES 12.8 · USD 0.5`); empty when nothing was charged or reported. */
+export function costs(ctx: PageContext, byCurrency: Record<string, number>): string {
+  return Object.entries(byCurrency)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([cur, amount]) => `${cur} ${num(ctx, amount, 2)}`)
+    .join(' · ');
+}
+
 /** A select with the current value chosen; `''` is "any". */
 export function select(
   name: string,

@@ -3,7 +3,7 @@ import { Inbox } from '../../flows/inbox';
 import { Spool } from '../../flows/spool';
 import { UssdLine } from '../../flows/ussd';
 import { Logger } from '../../log';
-import { recordStatus } from '../../outbox/worker';
+import { recordStatus } from '../../outbox/status';
 import { Store } from '../../store/types';
 import { parseAtDelivery, parseAtSms, verifyCallbackKey } from './inbound';
 import { parseUssdEnd, parseUssdRequest, ussdBody } from './ussd';

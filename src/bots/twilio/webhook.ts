@@ -4,7 +4,7 @@ import { ChimbaError, PayloadTooLarge } from '../../domain/errors';
 import { Inbox } from '../../flows/inbox';
 import { Spool } from '../../flows/spool';
 import { Logger } from '../../log';
-import { recordStatus } from '../../outbox/worker';
+import { recordStatus } from '../../outbox/status';
 import { Store } from '../../store/types';
 import { parseTwilioSms, parseTwilioStatus, TwilioInboundSettings } from './inbound';
 

@@ -11,6 +11,7 @@ import {
 import { toHour } from '../../domain/privacy';
 import { PRIORITY, Report } from '../../models';
 import { compose } from '../../outbox/compose';
+import { smsTransportFor } from '../../outbox/routes';
 import { insertReport, recentPrices } from '../../reports/store';
 import { quantile } from '../../stats/quantiles';
 import { Turn } from '../turn';
@@ -242,7 +243,7 @@ function alertOnCall(turn: Turn, report: Report): boolean {
   for (const to of settings.oncallSms) {
     const envelope = {
       channel: 'sms' as const,
-      transport: settings.alertTransport ?? 'simulator',
+      transport: settings.smsRoutes ? smsTransportFor(settings.smsRoutes, to) : 'simulator',
       to,
       priority: PRIORITY.alert,
       dedupeKey: `alert:${report._id}:${to}`,

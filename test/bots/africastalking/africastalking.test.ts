@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FakeAfricasTalking } from '../../helpers/fakeAfricasTalking';
-import { TestService, startService } from '../../helpers/service';
+import { TestService, api, startService } from '../../helpers/service';
 import { waitUntil } from '../../helpers/wait';
 import { parseAtDate } from '../../../src/bots/africastalking/inbound';
 import { AT_RECIPIENT_CODES } from '../../../src/bots/africastalking/status';
@@ -121,6 +121,18 @@ describe("Africa's Talking SMS, through HTTP, against a fake Africa's Talking AP
       costAmount: 0.8,
       costCurrency: 'KES',
     });
+    // the dashboard's delivery figures count what it cost, per transport
+    const stats = await api(svc, 'GET', '/api/v1/stats/deliveries');
+    expect(stats.body.items).toEqual([
+      {
+        channel: 'sms',
+        transport: 'africastalking',
+        status: 'sent',
+        messages: 1,
+        segments: 1,
+        cost: { KES: 0.8 },
+      },
+    ]);
     // the same callback again changes nothing
     expect((await post('sms', INBOUND)).status).toBe(200);
     await svc.service.inbox.settle();

@@ -155,10 +155,27 @@ describe("USSD through Africa's Talking, over HTTP", () => {
       expect((await post('ussd/end', { ...END, sessionId: '' })).status).toBe(400);
       expect((await post('ussd/end', END, null)).status).toBe(403);
       // a session the line never saw still has its cost recorded
-      expect((await post('ussd/end', { ...END, sessionId: 'ATUid_never_seen' })).status).toBe(200);
+      expect(
+        (
+          await post('ussd/end', {
+            ...END,
+            sessionId: 'ATUid_never_seen',
+            status: 'Success',
+            cost: 'KES 1.2500',
+          })
+        ).status,
+      ).toBe(200);
       expect(await store().collection('ussdSessions').findOne({ _id: 'ATUid_never_seen' })).toMatchObject({
         costCurrency: 'KES',
         inputs: 0,
+      });
+      // the delivery figures count sessions, how they ended, and their cost
+      const stats = await api(svc, 'GET', '/api/v1/stats/deliveries');
+      expect(stats.body.ussd).toEqual({
+        sessions: 2,
+        byStatus: { Incomplete: 1, Success: 1 },
+        reports: 0,
+        cost: { KES: 1.25 },
       });
     });
   });

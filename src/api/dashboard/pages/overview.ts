@@ -1,11 +1,12 @@
 import { bucketStart } from '../../../stats/rollups';
-import { deliveryStats, reportsByKind, outboxBacklog } from '../../../stats/reports';
+import { Costs, deliveryStats, reportsByKind, outboxBacklog, ussdStats } from '../../../stats/reports';
 import { html } from '../html';
-import { day, num, table, when } from '../views';
+import { costs, day, num, table, when } from '../views';
 import { Mount, page } from '../page';
 import { pinnedReports } from '../../../reports/store';
 
 const DAY = 86_400_000;
+const USSD_STATUSES = ['Success', 'Incomplete', 'Failed', 'open'] as const;
 
 /** The overview: this week's reports, urgent incidents on top, delivery at a glance. */
 export const mountOverview: Mount = (r, deps) => {
@@ -16,17 +17,25 @@ export const mountOverview: Mount = (r, deps) => {
       const { t } = ctx;
       const now = new Date();
       const week = bucketStart(now, 'week');
-      const [kinds, pinned, deliveries, { queued, dead }] = await Promise.all([
+      const since = new Date(now.getTime() - DAY);
+      const [kinds, pinned, deliveries, { queued, dead }, ussd] = await Promise.all([
         reportsByKind(store, week),
         pinnedReports(store, 20),
-        deliveryStats(store, { from: new Date(now.getTime() - DAY) }),
-        outboxBacklog(store, new Date(now.getTime() - DAY)),
+        deliveryStats(store, { from: since }),
+        outboxBacklog(store, since),
+        ussdStats(store, { from: since }),
       ]);
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
       // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)
       const lines = [...new Set(deliveries.map((d) => `${d.channel}|${d.transport}`))];
       const cell = (line: string, st: string) =>
         deliveries.find((d) => `${d.channel}|${d.transport}` === line && d.status === st)?.messages ?? 0;
+      const costOf = (line: string) => {
+        const sum: Costs = {};
+        for (const d of deliveries.filter((x) => `${x.channel}|${x.transport}` === line))
+          for (const [cur, amount] of Object.entries(d.cost)) sum[cur] = (sum[cur] ?? 0) + amount;
+        return costs(ctx, sum);
+      };
       return {
         title: t('overview.title'),
         body: html`<section class="tiles" aria-label="${t('overview.thisWeek', { date: day(ctx, week) })}">
@@ -72,13 +81,38 @@ export const mountOverview: Mount = (r, deps) => {
             ${
               lines.length
                 ? table(
-                    [t('overview.channel'), ...statuses.map((s) => t(`delivery.${s}`))],
+                    [t('overview.channel'), ...statuses.map((s) => t(`delivery.${s}`)), t('overview.cost')],
                     lines.map((line) => [
                       `${t(`channels.${line.split('|')[0]}`)} · ${t(`transports.${line.split('|')[1]}`)}`,
                       ...statuses.map((s) => num(ctx, cell(line, s))),
+                      costOf(line),
                     ]),
                   )
                 : html`<p class="muted">${t('overview.noMessages')}</p>`
+            }
+          </section>
+          <section>
+            <h2>${t('overview.ussd')}</h2>
+            ${
+              ussd.sessions
+                ? table(
+                    [
+                      t('overview.ussdSessions'),
+                      ...USSD_STATUSES.map((s) => t(`overview.ussdStatus.${s}`)),
+                      t('overview.ussdReports'),
+                      t('overview.cost'),
+                    ],
+                    [
+                      [
+                        num(ctx, ussd.sessions),
+                        ...USSD_STATUSES.map((s) => num(ctx, ussd.byStatus[s] ?? 0)),
+                        num(ctx, ussd.reports),
+                        costs(ctx, ussd.cost),
+                      ],
+                    ],
+                    'ussd',
+                  )
+                : html`<p class="muted">${t('overview.noUssd')}</p>`
             }
           </section>`,
       };
