@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { LANGUAGES } from './domain/language';
 import type { Transport } from './models';
 import { parseSmsRoutes } from './outbox/routes';
+import { TEMPLATE_KINDS, WhatsAppTemplates } from './bots/twilio/whatsapp';
 
 function cronValid(expr: string): boolean {
   return cron.validate(expr);
@@ -91,6 +92,33 @@ const envSchema = z.object({
     (v ?? 'https://api.twilio.com').replace(/\/+$/, ''),
   ),
   TWILIO_MPS: number(1, { min: 0.01, max: 1000 }),
+  TWILIO_WHATSAPP_FROM: optionalString.refine(
+    (v) => v === undefined || /^whatsapp:\+[1-9]\d{6,14}$/.test(v),
+    {
+      message: 'must be whatsapp: and an E.164 number, such as whatsapp:+14155238886',
+    },
+  ),
+  WHATSAPP_MPS: number(20, { min: 0.01, max: 1000 }),
+  WHATSAPP_TEMPLATES: optionalString.transform((v, ctx) => {
+    if (!v) return {};
+    let raw: unknown;
+    try {
+      raw = JSON.parse(v);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON such as {"broadcast": {"en": "HX…", "fr": "HX…"}}',
+      });
+      return z.NEVER;
+    }
+    const parsed = whatsappTemplates.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      ctx.addIssue({ code: 'custom', message: `${i.path.join('.') || 'templates'}: ${i.message}` });
+      return z.NEVER;
+    }
+    return parsed.data as WhatsAppTemplates;
+  }),
   AT_USERNAME: optionalString,
   AT_API_KEY: optionalString,
   AT_SENDER_ID: optionalString,
@@ -146,6 +174,7 @@ const envSchema = z.object({
   API_RATE_PER_MINUTE: number(600, { min: 1, int: true }),
   SMS_SEGMENT_PRICE: number(0.05, { min: 0 }),
   TELEGRAM_MESSAGE_PRICE: number(0, { min: 0 }),
+  WHATSAPP_MESSAGE_PRICE: number(0.02, { min: 0 }),
   PRICE_CURRENCY: optionalString
     .transform((v) => (v ?? 'USD').toUpperCase())
     .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be an ISO 4217 code such as USD' }),
@@ -160,6 +189,28 @@ const envSchema = z.object({
     return list;
   }),
 });
+
+/** Approved WhatsApp templates: kind → language → Content SID. */
+const whatsappTemplates = z.strictObject(
+  Object.fromEntries(
+    TEMPLATE_KINDS.map((k) => [
+      k,
+      z
+        .strictObject(
+          Object.fromEntries(
+            LANGUAGES.map((l) => [
+              l,
+              z
+                .string()
+                .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID is HX and 32 hex digits')
+                .optional(),
+            ]),
+          ),
+        )
+        .optional(),
+    ]),
+  ),
+);
 
 /** Marks a setting wrong from a check across settings. */
 function fail(ctx: z.RefinementCtx, setting: string, problem: string): never {
@@ -208,6 +259,12 @@ const configSchema = envSchema.transform((e, ctx) => {
       );
     }
   }
+  if (e.TWILIO_WHATSAPP_FROM && !anyTwilio)
+    return fail(
+      ctx,
+      'TWILIO_WHATSAPP_FROM',
+      'needs the Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN …): WhatsApp goes through it',
+    );
   const configured: Transport[] = [
     ...(anyTwilio ? (['twilio'] as const) : []),
     ...(anyAt ? (['africastalking'] as const) : []),
@@ -242,6 +299,11 @@ const configSchema = envSchema.transform((e, ctx) => {
       ? undefined
       : 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set',
     twilioMps: e.TWILIO_MPS,
+    /** WhatsApp through the Twilio account, when a WhatsApp sender is set. */
+    whatsapp: e.TWILIO_WHATSAPP_FROM
+      ? { from: e.TWILIO_WHATSAPP_FROM, templates: e.WHATSAPP_TEMPLATES }
+      : undefined,
+    whatsappMps: e.WHATSAPP_MPS,
     /** Africa's Talking SMS, when an account is set; `sandbox` as username uses their sandbox. */
     africasTalking: anyAt
       ? {
@@ -301,10 +363,11 @@ const configSchema = envSchema.transform((e, ctx) => {
     inboundGlobalPerMinute: e.INBOUND_GLOBAL_PER_MINUTE,
     /** Staff API calls per minute per token. */
     apiRatePerMinute: e.API_RATE_PER_MINUTE,
-    /** What one SMS segment and one Telegram message cost, for broadcast previews. */
+    /** What one SMS segment, one Telegram and one WhatsApp message cost, for broadcast previews. */
     prices: {
       smsSegment: e.SMS_SEGMENT_PRICE,
       telegramMessage: e.TELEGRAM_MESSAGE_PRICE,
+      whatsappMessage: e.WHATSAPP_MESSAGE_PRICE,
       currency: e.PRICE_CURRENCY,
     },
   };

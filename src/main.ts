@@ -9,6 +9,8 @@ import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';
 import { AfricasTalkingSender } from './bots/africastalking/outbound';
 import { UssdLine } from './flows/ussd';
+import { WhatsAppSender } from './bots/twilio/whatsapp';
+import { fetchTwilioMedia } from './bots/twilio/media';
 import { TwilioSender } from './bots/twilio/outbound';
 import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
@@ -109,6 +111,23 @@ export async function createService(config: Config, options: ServiceOptions = {}
       }),
     );
   }
+  if (config.twilio && config.whatsapp) {
+    senders.push(
+      new WhatsAppSender(
+        {
+          ...config.twilio,
+          ...config.whatsapp,
+          defaultLanguage: config.defaultLanguage,
+          onContentError: (err) =>
+            log.warn({ err }, 'WhatsApp buttons could not be made on Twilio: choices went as numbered text'),
+          timeoutMs: options.providerTimeoutMs,
+          statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
+        },
+        store,
+        options.clock,
+      ),
+    );
+  }
   if (config.africasTalking) {
     senders.push(
       new AfricasTalkingSender({ ...config.africasTalking, timeoutMs: options.providerTimeoutMs }),
@@ -129,10 +148,12 @@ export async function createService(config: Config, options: ServiceOptions = {}
       rates: {
         twilio: config.twilioMps,
         africastalking: config.africasTalkingMps,
+        whatsapp: config.whatsappMps,
         telegram: config.telegramMps,
       },
       maxAttempts: config.outboxMaxAttempts,
       smsRoutes: config.smsRoutes,
+      smsFoldGsm: config.smsFoldGsm,
       ...options.outbox,
     },
     log,
@@ -170,6 +191,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     smsFoldGsm: config.smsFoldGsm,
     smsSegmentPrice: config.prices.smsSegment,
     telegramMessagePrice: config.prices.telegramMessage,
+    whatsappMessagePrice: config.prices.whatsappMessage,
     priceCurrency: config.prices.currency,
     pollDefaultDays: config.pollDefaultDays,
   };
@@ -232,6 +254,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
     twilioOffReason: config.twilioOffReason,
     africasTalking: config.africasTalking ? { callbackKey: config.africasTalking.callbackKey } : undefined,
     africasTalkingOffReason: config.africasTalkingOffReason,
+    media: config.twilio
+      ? (ref) => fetchTwilioMedia(config.twilio!, ref, options.providerTimeoutMs)
+      : undefined,
     ussd: new UssdLine({ store, engine, retentionDays: config.retentionDays, clock: options.clock }),
     telegram:
       telegram && config.telegram!.mode === 'webhook'

@@ -2,6 +2,14 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 
+/** A Twilio account's settings (test values, not secrets). */
+const twilio = {
+  TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
+  TWILIO_AUTH_TOKEN: 't'.repeat(32),
+  TWILIO_FROM_NUMBER: '+15005550006',
+  PUBLIC_BASE_URL: 'https://chimba.example.org',
+};
+
 describe('settings', () => {
   test('with no settings at all, Chimba runs on the embedded store with the simulator on and SMS off', () => {
     const c = loadConfig({});
@@ -95,12 +103,6 @@ describe('settings', () => {
   });
 
   test('SMS_TRANSPORT_BY_COUNTRY: each country its provider, * the rest; only providers that are set up', () => {
-    const twilio = {
-      TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
-      TWILIO_AUTH_TOKEN: 't'.repeat(32),
-      TWILIO_FROM_NUMBER: '+15005550006',
-      PUBLIC_BASE_URL: 'https://chimba.example.org',
-    };
     const at = { AT_USERNAME: 'chimba', AT_API_KEY: 'k'.repeat(20), AT_CALLBACK_KEY: 'c'.repeat(20) };
     expect(loadConfig({}).smsRoutes).toEqual({ byCountry: {}, fallback: 'simulator' });
     expect(loadConfig(at).smsRoutes).toEqual({ byCountry: {}, fallback: 'africastalking' });
@@ -120,6 +122,40 @@ describe('settings', () => {
     expect(() => loadConfig({ ...at, SMS_TRANSPORT_BY_COUNTRY: 'CD=telegram' })).toThrow(
       /SMS_TRANSPORT_BY_COUNTRY: "telegram" is not an SMS provider/,
     );
+  });
+
+  test('WhatsApp: a whatsapp: sender on the Twilio account, templates as JSON of kind, language and Content SID', () => {
+    const sid = 'HX' + 'a'.repeat(32);
+    expect(loadConfig(twilio).whatsapp).toBeUndefined();
+    const c = loadConfig({
+      ...twilio,
+      TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
+      WHATSAPP_TEMPLATES: JSON.stringify({ broadcast: { sw: sid }, poll: { fr: sid } }),
+    });
+    expect(c.whatsapp).toEqual({
+      from: 'whatsapp:+14155238886',
+      templates: { broadcast: { sw: sid }, poll: { fr: sid } },
+    });
+    expect(c.whatsappMps).toBe(20);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ ...twilio, TWILIO_WHATSAPP_FROM: '+14155238886' }, /TWILIO_WHATSAPP_FROM: must be whatsapp:/],
+      [{ TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886' }, /TWILIO_WHATSAPP_FROM: needs the Twilio account/],
+      [{ ...twilio, WHATSAPP_TEMPLATES: '{broadcast' }, /WHATSAPP_TEMPLATES: must be JSON/],
+      [
+        { ...twilio, WHATSAPP_TEMPLATES: JSON.stringify({ broadcast: { sw: 'SM123' } }) },
+        /WHATSAPP_TEMPLATES: broadcast\.sw: a Content SID is HX and 32 hex digits/,
+      ],
+      [
+        { ...twilio, WHATSAPP_TEMPLATES: JSON.stringify({ newsletter: { sw: sid } }) },
+        /WHATSAPP_TEMPLATES: .*newsletter/,
+      ],
+      [
+        { ...twilio, WHATSAPP_TEMPLATES: JSON.stringify({ broadcast: { de: sid } }) },
+        /WHATSAPP_TEMPLATES: .*de/,
+      ],
+      [{ ...twilio, WHATSAPP_MPS: '0' }, /WHATSAPP_MPS: must be a number >= 0.01/],
+    ];
+    for (const [env, message] of cases) expect(() => loadConfig(env)).toThrow(message);
   });
 
   test('a bad setting stops the service at start with one line naming it', () => {

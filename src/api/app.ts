@@ -25,6 +25,8 @@ import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from '../bots/simulator/inbound';
 import { UssdLine } from '../flows/ussd';
+import type { MediaRef } from '../models';
+import type { MediaFile } from '../bots/twilio/media';
 import { telegramRouter } from '../bots/telegram/webhook';
 import { africasTalkingRouter } from '../bots/africastalking/webhook';
 import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
@@ -44,6 +46,8 @@ export interface AppDeps {
   /** Africa's Talking SMS: the secret its callback URLs carry. */
   africasTalking?: { callbackKey: string };
   africasTalkingOffReason?: string;
+  /** Opens a photo a person sent (through the Twilio account), for the dashboard. */
+  media?: (ref: MediaRef) => Promise<MediaFile>;
   /** The USSD line (menus over Africa's Talking, and the simulator's `"channel": "ussd"`). */
   ussd: UssdLine;
   /** Telegram in webhook mode: the secret and the handler of updates. */
@@ -253,6 +257,7 @@ export function buildApp(deps: AppDeps): Express {
       triage: deps.triage,
       kick: deps.kick,
       wakeOutbox: deps.wakeOutbox,
+      media: deps.media,
     }),
   );
 

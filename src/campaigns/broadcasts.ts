@@ -21,6 +21,8 @@ export interface FanoutSettings {
   /** Price of one SMS segment and of one Telegram message, for previews. */
   smsSegmentPrice: number;
   telegramMessagePrice: number;
+  /** One WhatsApp message outside the window: Twilio's fee and the template's. */
+  whatsappMessagePrice: number;
   priceCurrency: string;
   /** How long a poll stays open when staff give no closing time. */
   pollDefaultDays: number;
@@ -86,6 +88,7 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
   const perLanguage: Record<string, { segments: number; encoding: string; characters: number }> = {};
   let smsSegments = 0;
   let telegramMessages = 0;
+  let whatsappMessages = 0;
   for (const r of recipients) {
     const lang = r.textLang;
     const text = input.text[lang];
@@ -97,6 +100,8 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
         perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
       }
       smsSegments += perLanguage[lang].segments;
+    } else if (r.address.channel === 'whatsapp') {
+      whatsappMessages += renderText('whatsapp', text, false).length;
     } else {
       telegramMessages += renderText('telegram', text, false).length;
     }
@@ -106,13 +111,20 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
     const [m] = renderText('sms', text, s.smsFoldGsm);
     perLanguage[lang] = { segments: m.segments, encoding: m.encoding, characters: m.text.length };
   }
-  const cost = smsSegments * s.smsSegmentPrice + telegramMessages * s.telegramMessagePrice;
-  // what each language's recipients cost: its SMS segments, and one Telegram message each
+  const cost =
+    smsSegments * s.smsSegmentPrice +
+    telegramMessages * s.telegramMessagePrice +
+    whatsappMessages * s.whatsappMessagePrice;
+  // what each language's recipients cost: its SMS segments, and one Telegram or WhatsApp message each
   const costByLanguage: Record<string, number> = {};
   for (const [channel, langs] of Object.entries(byChannel))
     for (const [lang, n] of Object.entries(langs)) {
       const each =
-        channel === 'sms' ? (perLanguage[lang]?.segments ?? 1) * s.smsSegmentPrice : s.telegramMessagePrice;
+        channel === 'sms'
+          ? (perLanguage[lang]?.segments ?? 1) * s.smsSegmentPrice
+          : channel === 'whatsapp'
+            ? s.whatsappMessagePrice
+            : s.telegramMessagePrice;
       costByLanguage[lang] = Math.round(((costByLanguage[lang] ?? 0) + n * each) * 100) / 100;
     }
   return {
@@ -125,6 +137,7 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
     segments: perLanguage,
     totalSmsSegments: smsSegments,
     telegramMessages,
+    whatsappMessages,
     estimatedCost: {
       amount: Math.round(cost * 100) / 100,
       currency: s.priceCurrency,

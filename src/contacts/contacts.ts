@@ -19,10 +19,16 @@ export function contactCurrency(c: Pick<Contact, 'country'>, fallback: string): 
   return countryDefaults(c.country)?.currency ?? fallback;
 }
 
-/** Where to reach a contact for a broadcast: Telegram when they have it (it costs nothing), else SMS. */
+/**
+ * Where to reach a contact for a broadcast: Telegram when they have it (it costs nothing),
+ * else WhatsApp (it carries any alphabet; with no template the outbox sends it by SMS),
+ * else SMS.
+ */
 export function pickAddress(c: Pick<Contact, 'addresses'>, channels: string[] = []): Address | undefined {
   const usable = c.addresses.filter((a) => !channels.length || channels.includes(a.channel));
-  return usable.find((a) => a.channel === 'telegram') ?? usable[0];
+  return (
+    usable.find((a) => a.channel === 'telegram') ?? usable.find((a) => a.channel === 'whatsapp') ?? usable[0]
+  );
 }
 
 /** The unique key of an address: `sms:+243990000001`, `telegram:5123456789`. */

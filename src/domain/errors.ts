@@ -144,6 +144,16 @@ export class ContactStopped extends ChimbaError {
   readonly retryable = false;
 }
 
+/**
+ * WhatsApp: a free-form message outside the 24 hours after the person's last message
+ * (Twilio 63016), and no approved template for it. Not retried as it is: it goes by SMS,
+ * or waits for the person's next message.
+ */
+export class WindowClosed extends ChimbaError {
+  readonly code = 'whatsapp_window_closed';
+  readonly retryable = false;
+}
+
 /** The provider refused the message for a reason that retrying will not fix. */
 export class FailedWithReason extends ChimbaError {
   readonly code = 'failed';

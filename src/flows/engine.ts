@@ -8,6 +8,7 @@ import { Address, Contact, InboundMessage } from '../models';
 import { Flow, Step, flowSchema } from '../models/flowDefinition';
 import type { Metrics } from '../metrics';
 import { forgetSender } from '../reports/store';
+import { wakeWaiting } from '../outbox/fallback';
 import { Store } from '../store/types';
 import { ActionRegistry, FLOW_ACTIONS, checkActions } from './actions';
 import { tappedPollAnswer, typedPollAnswer } from './actions/polls';
@@ -92,12 +93,15 @@ export class FlowEngine implements FlowControl {
     options: { silent?: boolean },
   ): Promise<HandleResult> {
     const now = this.clock();
-    const country = inbound.channel === 'sms' ? parsePhone(inbound.address)?.country : undefined;
+    const phone = inbound.channel === 'sms' || inbound.channel === 'whatsapp';
+    const country = phone ? parsePhone(inbound.address)?.country : undefined;
     const { contact, created } = await findOrCreateContact(
       store,
       { channel: inbound.channel, value: inbound.address, transport: inbound.transport, country },
       now,
     );
+    // a WhatsApp message opens the person's 24-hour window: what waited for it goes now
+    if (inbound.channel === 'whatsapp') await wakeWaiting(store, inbound.address, now);
     const saved = await store.collection('sessions').findOne({ _id: contact._id });
     if (saved?.flowId) await this.loadFlow(saved.flowId);
     if (saved?.lastInboundId === inbound._id) {
@@ -121,6 +125,8 @@ export class FlowEngine implements FlowControl {
     const turn = new Turn(this.kit, store, inbound, contact, session, created, now);
 
     await this.dispatch(turn);
+    // a photo sent in the middle of a report waits in its answers for the report
+    if (inbound.extra?.media?.length && turn.session.active) turn.session.answers.media = turn.media();
     if (options.silent) turn.replies = [];
     const rendered = await queueReplies(turn, this.deps.settings.smsFoldGsm);
     await this.saveSession(turn, { lastInboundId: inbound._id });

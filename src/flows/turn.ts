@@ -5,7 +5,7 @@ import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
 import { Draft } from '../i18n/render';
 import { pickText } from '../i18n/texts';
-import { Contact, InboundMessage, OutboundMessage, Source } from '../models';
+import { Contact, InboundMessage, MediaRef, OutboundMessage, Source } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { SmsRoutes } from '../outbox/routes';
 import { Keyword, KeywordMatcher } from './words';
@@ -112,6 +112,12 @@ export class Turn {
   /** Text written in several languages (stored flows, polls) in the turn's language, with the usual fallbacks. */
   pick(texts: Record<string, string>): string {
     return pickText(texts, this.lang, this.settings.defaultLanguage);
+  }
+
+  /** Photos sent during the conversation so far and with this message (WhatsApp), at most five. */
+  media(): MediaRef[] {
+    const earlier = (this.session.answers.media as MediaRef[] | undefined) ?? [];
+    return [...earlier, ...(this.inbound.extra?.media ?? [])].slice(0, 5);
   }
 
   /** Ends the running flow, forgetting its answers. */

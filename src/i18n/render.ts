@@ -51,10 +51,40 @@ export function renderTelegram(draft: Draft): Rendered[] {
     const last = chunks.length - 1;
     chunks[last] = {
       ...chunks[last],
-      text: `${chunks[last].text}\n${draft.options.map((o, i) => `${i + 1} ${o}`).join('\n')}`,
+      text: numbered(chunks[last].text, draft.options),
     };
   }
   return chunks;
+}
+
+/** WhatsApp's longest message through Twilio. */
+export const WHATSAPP_MAX_TEXT = 1600;
+/** WhatsApp shows at most three quick-reply buttons, each title at most 20 characters. */
+export const WHATSAPP_MAX_BUTTONS = 3;
+export const WHATSAPP_MAX_BUTTON_TITLE = 20;
+
+/** Choices as numbered lines under the text, as SMS shows them. */
+export function numbered(text: string, options: readonly string[]): string {
+  return options.length ? `${text}\n${options.map((o, i) => `${i + 1} ${o}`).join('\n')}` : text;
+}
+
+/**
+ * WhatsApp: up to three short choices become quick-reply buttons (one row; each answers
+ * with its number, so tapping and typing read the same), more or longer ones numbered
+ * lines as on SMS. No folding (WhatsApp has every alphabet); texts over 1600 characters
+ * are split. Replies stay as short as on SMS: the same texts.
+ */
+export function renderWhatsApp(draft: Draft): Rendered[] {
+  const options = draft.options ?? [];
+  const buttons =
+    options.length > 0 &&
+    options.length <= WHATSAPP_MAX_BUTTONS &&
+    options.every((o) => o.length <= WHATSAPP_MAX_BUTTON_TITLE);
+  const parts = splitText(buttons ? draft.text : numbered(draft.text, options), WHATSAPP_MAX_TEXT).map(
+    (t): Rendered => ({ text: t, segments: 1, encoding: 'text' }),
+  );
+  if (buttons) parts[parts.length - 1].buttons = [options.map((o, i) => ({ text: o, data: String(i + 1) }))];
+  return parts;
 }
 
 /**
@@ -62,8 +92,7 @@ export function renderTelegram(draft: Draft): Rendered[] {
  * outside GSM-7 are folded (when `foldGsm`), and the segment cost is counted.
  */
 export function renderSms(draft: Draft, foldGsm: boolean): Rendered {
-  let text = draft.text;
-  if (draft.options?.length) text += '\n' + draft.options.map((o, i) => `${i + 1} ${o}`).join('\n');
+  let text = numbered(draft.text, draft.options ?? []);
   if (foldGsm) text = foldToGsm(text);
   const cost = smsCost(text);
   return { text, segments: cost.segments, encoding: cost.encoding };

@@ -8,7 +8,7 @@ export const schemaOptions: SchemaOptions = { versionKey: false, strict: true, m
 export const idPath = { type: String, default: newId } as const;
 
 /** Channels people reach Chimba on. */
-export const CHANNELS = ['sms', 'telegram'] as const;
+export const CHANNELS = ['sms', 'telegram', 'whatsapp'] as const;
 /** A channel people reach Chimba on. */
 export type Channel = (typeof CHANNELS)[number];
 
@@ -21,7 +21,8 @@ export const SOURCES = [...CHANNELS, 'ussd'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /** What carries a channel's messages: a real provider, or the simulator for trying Chimba. */
-export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'simulator'] as const;
+/** `whatsapp` is Twilio's WhatsApp sender: the same account and client, its own rate and rules. */
+export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'whatsapp', 'simulator'] as const;
 /** What carries a channel's messages. */
 export type Transport = (typeof TRANSPORTS)[number];
 

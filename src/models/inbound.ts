@@ -1,6 +1,12 @@
 import { Schema } from 'mongoose';
 import { CHANNELS, Channel, TRANSPORTS, Transport, makeSchema } from './common';
 
+/** A photo or file a person sent, kept where the provider stores it (never copied, never public). */
+export interface MediaRef {
+  url: string;
+  contentType: string;
+}
+
 /** What a message carried besides text. */
 export interface InboundExtra {
   /** Telegram callback query id, answered when the tap is processed. */
@@ -14,6 +20,8 @@ export interface InboundExtra {
   start?: boolean;
   /** The language the person's app is set to (Telegram `language_code`), a hint for a new contact. */
   languageHint?: string;
+  /** Photos and files sent with the message (WhatsApp): where the provider keeps them, read with the account's credentials. */
+  media?: MediaRef[];
   /** A step of a USSD session (never logged): the screens of the phone's SMS address. */
   ussd?: boolean;
 }

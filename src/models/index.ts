@@ -23,6 +23,7 @@ import {
 } from './stats';
 import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 import { UssdSession, ussdSessionSchema } from './ussdSession';
+import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -47,6 +48,7 @@ export interface Documents {
   rollupQueue: RollupEntry;
   dashboardSessions: DashboardSession;
   ussdSessions: UssdSession;
+  whatsappContent: WhatsAppContent;
 }
 
 /** Collection names. */
@@ -75,6 +77,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   rollupQueue: rollupEntrySchema,
   dashboardSessions: dashboardSessionSchema,
   ussdSessions: ussdSessionSchema,
+  whatsappContent: whatsappContentSchema,
 };
 
 export * from './audit';
@@ -95,3 +98,4 @@ export * from './session';
 export * from './stats';
 export * from './dashboardSession';
 export * from './ussdSession';
+export * from './whatsappContent';

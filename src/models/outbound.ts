@@ -48,6 +48,8 @@ export interface OutboundMessage {
   /** What the provider charged for it, when it says (Africa's Talking does). */
   costAmount?: number;
   costCurrency?: string;
+  /** WhatsApp, outside the 24-hour window with no template and no SMS number: sent when the person next writes. */
+  waitingForReply?: boolean;
   createdAt: Date;
   sentAt?: Date;
   deliveredAt?: Date;
@@ -78,6 +80,7 @@ export const outboundSchema = makeSchema({
   errorReason: String,
   costAmount: Number,
   costCurrency: String,
+  waitingForReply: Boolean,
   createdAt: { type: Date, default: () => new Date() },
   sentAt: Date,
   deliveredAt: Date,
@@ -89,3 +92,4 @@ outboundSchema.index({ inReplyTo: 1 }, { sparse: true });
 outboundSchema.index({ leaseOwner: 1 }, { sparse: true });
 outboundSchema.index({ broadcastId: 1, status: 1 }, { sparse: true });
 outboundSchema.index({ contactId: 1, createdAt: -1 }, { sparse: true });
+outboundSchema.index({ waitingForReply: 1, to: 1 }, { sparse: true });

@@ -2,6 +2,7 @@ import { LANGUAGES } from '../domain/language';
 import { INCIDENT_TYPES, ISSUE_CATEGORIES, IncidentType, IssueCategory } from '../domain/reports';
 import { MINERALS, Mineral, UNITS, Unit } from '../domain/minerals';
 import { SOURCES, Source, makeSchema } from './common';
+import type { MediaRef } from './inbound';
 
 /** Kinds of report a miner can send. */
 export const REPORT_KINDS = ['price', 'issue', 'incident'] as const;
@@ -49,6 +50,8 @@ export interface Report {
   urgent: boolean;
   // place (coarse): what the reporter named, and the contact's site/region when not anonymous
   place?: string;
+  /** Photos sent with a confidential issue or incident (WhatsApp): staff open them through the dashboard. */
+  media?: MediaRef[];
   site?: string;
   region?: string;
   country?: string;
@@ -95,6 +98,12 @@ export const reportSchema = makeSchema({
   occurred: { type: String, maxlength: 60 },
   urgent: { type: Boolean, default: false },
   place: { type: String, maxlength: 60 },
+  media: {
+    type: [
+      { _id: false, url: { type: String, maxlength: 500 }, contentType: { type: String, maxlength: 100 } },
+    ],
+    default: undefined,
+  },
   site: { type: String, maxlength: 60 },
   region: { type: String, maxlength: 60 },
   country: { type: String, maxlength: 2 },

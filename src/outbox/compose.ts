@@ -1,5 +1,5 @@
 import { DuplicateKey } from '../domain/errors';
-import { Draft, Rendered, renderSms, renderTelegram } from '../i18n/render';
+import { Draft, Rendered, renderSms, renderTelegram, renderWhatsApp } from '../i18n/render';
 import { Address, Channel, OutboundMessage, PRIORITY, Transport } from '../models';
 import { NewDoc, Store } from '../store/types';
 
@@ -34,9 +34,11 @@ export function addressedTo(
   return { channel: address.channel, transport: address.transport, to: address.value, contactId };
 }
 
-/** A draft as one channel carries it: one SMS (numbered choices, GSM-7 folding), or Telegram parts with buttons. */
+/** A draft as one channel carries it: one SMS (numbered choices, GSM-7 folding), WhatsApp parts, or Telegram parts with buttons. */
 export function render(channel: Channel, draft: Draft, foldGsm: boolean): Rendered[] {
-  return channel === 'sms' ? [renderSms(draft, foldGsm)] : renderTelegram(draft);
+  if (channel === 'sms') return [renderSms(draft, foldGsm)];
+  if (channel === 'whatsapp') return renderWhatsApp(draft);
+  return renderTelegram(draft);
 }
 
 /**

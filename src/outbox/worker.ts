@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChimbaError, ContactStopped, RetryLater, Throttled } from '../domain/errors';
+import { ChimbaError, ContactStopped, RetryLater, Throttled, WindowClosed } from '../domain/errors';
 import { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { OutboundMessage, PRIORITY, Transport } from '../models';
@@ -9,6 +9,7 @@ import { Sender } from '../models/channel';
 import { TokenBucket } from './bucket';
 import { SmsRoutes, rerouteStranded } from './routes';
 import { forgotten } from './status';
+import { whatsappFallback } from './fallback';
 
 /** How the outbox worker behaves. */
 export interface OutboxSettings {
@@ -24,6 +25,8 @@ export interface OutboxSettings {
   /** First retry delay; doubles per attempt, with jitter, up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Fold SMS to GSM-7 (a WhatsApp message sent by SMS instead). */
+  smsFoldGsm?: boolean;
   /** Where SMS queued for a provider that is not set up (any more) go instead; left waiting without. */
   smsRoutes?: SmsRoutes;
 }
@@ -318,6 +321,17 @@ export class OutboxWorker {
 
     if (err instanceof ContactStopped) {
       await optOut(this.store, { channel: msg.channel, address: msg.to });
+    }
+    if (err instanceof WindowClosed) {
+      const went = await whatsappFallback(this.store, msg, err.message, {
+        foldGsm: this.settings.smsFoldGsm ?? true,
+      });
+      this.metrics?.messagesOut.inc({
+        transport: msg.transport,
+        outcome: went === 'sms' ? 'to_sms' : 'waiting',
+      });
+      if (went === 'sms') this.notify();
+      return;
     }
     if (err instanceof Throttled && bucket) bucket.pause(err.retryAfterMs ?? 1000);
 

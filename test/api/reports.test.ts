@@ -113,3 +113,58 @@ describe('the simulator on the telegram channel', () => {
     }
   });
 });
+
+describe('the simulator on the whatsapp and africastalking channels', () => {
+  test.each([
+    ['whatsapp', '+233241234567', 'whatsapp', 'Français'],
+    ['africastalking', '+233241234568', 'sms', 'Francais'],
+  ])(
+    '%s: a miner registers, reports a price and an incident, and asks the market price',
+    async (channel, from, stored, french) => {
+      const svc = await startService();
+      try {
+        const say = async (text: string) => {
+          const res = await svc.post('/simulator/messages', { from, text, channel });
+          expect(res.status).toBe(200);
+          return ((await res.json()) as { replies: string[] }).replies.join('\n');
+        };
+        // WhatsApp has every alphabet; Africa's Talking is SMS, folded to GSM-7
+        expect(await say('hello')).toContain(`\n2 ${french}\n`);
+        expect(await say('1')).toMatch(/^What is your work\?/);
+        for (const answer of ['1', 'Prestea', 'Tarkwa']) await say(answer);
+        expect(await say('1')).toMatch(/^Thank you, you are registered\./);
+        expect(await say('PRICE GOLD 1500 GHS G')).toMatch(/^Saved: Gold 1,500 GHS\/g\. Ref P-[A-Z0-9]{5}\./);
+        for (const answer of ['ACCIDENT', '1', '2', '0', '0', '0']) await say(answer);
+        expect(await say('1')).toMatch(/Ref C-[A-Z0-9]{5}/);
+        expect(await say('PRICE GOLD?')).toMatch(/^Gold: 1,500 GHS\/g, median of 1 reports/);
+
+        const contact = await svc.service.store.collection('contacts').findOne({});
+        expect(contact).toMatchObject({ role: 'miner', region: 'Tarkwa', minerals: ['gold'] });
+        const reports = await svc.service.store.collection('reports').find({});
+        expect(reports.map((r) => [r.kind, r.channel])).toEqual([
+          ['price', stored],
+          ['incident', stored],
+        ]);
+        expect(reports[1]).toMatchObject({ injured: 2, anonymous: false });
+      } finally {
+        await svc.stop();
+      }
+    },
+  );
+
+  test('tap is Telegram only; location is for Telegram and WhatsApp', async () => {
+    const svc = await startService();
+    try {
+      const post = (body: unknown) => svc.post('/simulator/messages', body);
+      expect((await post({ from: '+233241234567', channel: 'whatsapp', tap: '1' })).status).toBe(400);
+      expect(
+        (await post({ from: '+233241234567', channel: 'sms', location: { lat: 5.3, lon: -2 } })).status,
+      ).toBe(400);
+      expect(
+        (await post({ from: '+233241234567', channel: 'whatsapp', location: { lat: 5.3, lon: -2 } })).status,
+      ).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});

@@ -42,6 +42,15 @@ export class FakeTwilio {
   private n = 0;
   url = '';
 
+  /** Quick-reply contents made on the Content API (`POST /v1/Content`), with their SIDs. */
+  readonly contents: { sid: string; body: Record<string, unknown> }[] = [];
+  /** Answer the next Content API request with this status instead (e.g. 500). */
+  contentFailure?: number;
+  /** Media the fake serves at `GET /2010-04-01/Accounts/:sid/Messages/:mm/Media/:me` (path → bytes and type). */
+  readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** Authorization headers of media downloads. */
+  readonly mediaAuth: (string | undefined)[] = [];
+
   /** Every message-create request, accepted or not, with when it came: for back-off checks. */
   readonly attempts: { to: string; at: number }[] = [];
 
@@ -81,6 +90,13 @@ export class FakeTwilio {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/Content') return this.onContent(raw, res);
+      const served = req.method === 'GET' ? this.media.get(req.url ?? '') : undefined;
+      if (served) {
+        this.mediaAuth.push(req.headers.authorization);
+        res.writeHead(200, { 'content-type': served.contentType }).end(served.bytes);
+        return;
+      }
       const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) {
         res
@@ -146,5 +162,20 @@ export class FakeTwilio {
         }),
       );
     });
+  }
+
+  private onContent(raw: string, res: http.ServerResponse): void {
+    if (this.contentFailure) {
+      const status = this.contentFailure;
+      this.contentFailure = undefined;
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 20500, message: 'injected failure', status }));
+      return;
+    }
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    const sid = `HX${(this.contents.length + 1).toString(16).padStart(32, '0')}`;
+    this.contents.push({ sid, body });
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ ...body, sid }));
   }
 }

@@ -10,7 +10,7 @@ export interface TestService {
   service: Service;
   logs: string[];
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
-  say(from: string, text: string, channel?: 'sms' | 'telegram'): Promise<string[]>;
+  say(from: string, text: string, channel?: 'sms' | 'telegram' | 'whatsapp'): Promise<string[]>;
   stop(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ const settings: FanoutSettings = {
   smsFoldGsm: true,
   smsSegmentPrice: 0.05,
   telegramMessagePrice: 0,
+  whatsappMessagePrice: 0,
   priceCurrency: 'USD',
   pollDefaultDays: 7,
 };

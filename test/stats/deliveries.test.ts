@@ -24,7 +24,14 @@ describe('delivery statistics per broadcast and channel', () => {
     expect(b.body.excluded).toEqual({ optedOut: 1, noChannel: 0, untranslated: 0 });
     expect(b.body.byChannel).toEqual([
       { channel: 'sms', transport: 'simulator', status: 'delivered', messages: 3, segments: 3, cost: {} },
-      { channel: 'telegram', transport: 'simulator', status: 'delivered', messages: 2, segments: 2, cost: {} },
+      {
+        channel: 'telegram',
+        transport: 'simulator',
+        status: 'delivered',
+        messages: 2,
+        segments: 2,
+        cost: {},
+      },
     ]);
     const all = await api(svc, 'GET', `/api/v1/stats/deliveries?broadcastId=${id}`);
     expect(all.body.items).toEqual(b.body.byChannel);

@@ -4,7 +4,8 @@ import { FanoutSettings } from '../../campaigns/broadcasts';
 import { ChimbaError } from '../../domain/errors';
 import { LOCALES_DIR, Translator } from '../../i18n';
 import { Logger } from '../../log';
-import { DashboardSession } from '../../models';
+import { DashboardSession, MediaRef } from '../../models';
+import type { MediaFile } from '../../bots/twilio/media';
 import { TriageSettings } from '../../reports/triage';
 import { Store } from '../../store/types';
 import { Staff } from '../auth';
@@ -21,6 +22,8 @@ export interface DashboardDeps {
   triage: TriageSettings;
   kick: () => void;
   wakeOutbox: () => void;
+  /** Opens a photo sent with a report (WhatsApp, through the Twilio account); absent without one. */
+  media?: (ref: MediaRef) => Promise<MediaFile>;
 }
 
 /** A page registers its routes on the dashboard's router. */

@@ -10,17 +10,21 @@ const body = z
   .object({
     from: z.string().trim().min(1).max(64),
     text: z.string().max(1600).optional(),
-    channel: z.enum(['sms', 'telegram', 'ussd']).default('sms'),
+    /** `africastalking` is SMS as it arrives from Africa's Talking: the same line, another provider. */
+    channel: z.enum(['sms', 'africastalking', 'whatsapp', 'telegram', 'ussd']).default('sms'),
     /** USSD only: the session, as the network numbers it (any text); a new id dials again. */
     sessionId: z.string().trim().min(1).max(100).optional(),
     /** Telegram only: the callback data of a button tapped (`c:price:mineral:gold`). */
     tap: z.string().max(64).optional(),
-    /** Telegram only: a shared location. */
+    /** Telegram and WhatsApp: a shared location. */
     location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
   })
   .refine((b) => b.text !== undefined || b.tap || b.location, { message: 'send text, tap or location' })
-  .refine((b) => b.channel === 'telegram' || (!b.tap && !b.location), {
-    message: 'tap and location are Telegram only',
+  .refine((b) => b.channel === 'telegram' || !b.tap, {
+    message: 'tap is Telegram only (on WhatsApp a button answers with its number: send it as text)',
+  })
+  .refine((b) => b.channel === 'telegram' || b.channel === 'whatsapp' || !b.location, {
+    message: 'location is Telegram and WhatsApp only',
   })
   .refine((b) => (b.channel === 'ussd') === !!b.sessionId, {
     message: 'a USSD step needs its sessionId (and only USSD has one)',
@@ -44,7 +48,8 @@ export function simulatorRouter(inbox: Inbox, ussd: UssdLine): Router {
           .join('; ')}`,
       );
     }
-    const { from, text, channel, tap, location, sessionId } = parsed.data;
+    const { from, text, tap, location, sessionId } = parsed.data;
+    const channel = parsed.data.channel === 'africastalking' ? 'sms' : parsed.data.channel;
     if (channel === 'ussd') {
       // a step of a USSD session: `text` is every input so far joined with `*`, as the network sends it
       const phone = parsePhone(from);
@@ -58,7 +63,7 @@ export function simulatorRouter(inbox: Inbox, ussd: UssdLine): Router {
       return;
     }
     let address = from;
-    if (channel === 'sms') {
+    if (channel === 'sms' || channel === 'whatsapp') {
       const phone = parsePhone(from);
       if (!phone) throw new BadRequest('from: not a phone number (use E.164, e.g. +243990000001)');
       address = phone.e164;
@@ -84,7 +89,7 @@ export function simulatorRouter(inbox: Inbox, ussd: UssdLine): Router {
     res.json({
       replies: replies.map((m) => m.text),
       segments: replies.map((m) => m.segments),
-      ...(channel === 'telegram'
+      ...(channel === 'telegram' || channel === 'whatsapp'
         ? {
             buttons: replies.map(
               (m) => m.buttons?.map((row) => row.map((b) => ({ text: b.text, tap: b.data }))) ?? null,

@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { BadRequest, Forbidden } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
+import { InboundExtra, MediaRef } from '../../models';
 import { ChannelEvent } from '../../models/channel';
 import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED } from './status';
 
@@ -28,7 +29,28 @@ const smsSchema = z.looseObject({
   From: z.string().min(3),
   To: z.string().min(3),
   Body: z.string().max(1600).default(''),
+  // WhatsApp only
+  ButtonText: z.string().max(200).optional(),
+  ButtonPayload: z.string().max(200).optional(),
+  Latitude: z.coerce.number().min(-90).max(90).optional(),
+  Longitude: z.coerce.number().min(-180).max(180).optional(),
+  NumMedia: z.coerce.number().int().min(0).max(10).default(0),
 });
+
+/** The address prefix of WhatsApp on Twilio: `whatsapp:+255712345678`. */
+export const WHATSAPP_PREFIX = 'whatsapp:';
+
+/** Media Twilio lists on a WhatsApp message: `MediaUrl0`, `MediaContentType0`, … (only Twilio's own media hosts). */
+function mediaOf(params: Record<string, string>, n: number): MediaRef[] {
+  const media: MediaRef[] = [];
+  for (let i = 0; i < n; i++) {
+    const url = params[`MediaUrl${i}`];
+    const contentType = params[`MediaContentType${i}`] ?? 'application/octet-stream';
+    if (url && /^https:\/\/api\.twilio\.com\/[\x21-\x7e]{1,400}$/.test(url))
+      media.push({ url, contentType: contentType.slice(0, 100) });
+  }
+  return media;
+}
 
 const statusSchema = z.looseObject({
   MessageSid: z.union([sid('SM'), sid('MM')]),
@@ -60,22 +82,42 @@ function issues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
 
-/** Verifies and reads an inbound SMS webhook into a channel-neutral message. */
+/**
+ * Verifies and reads an inbound SMS or WhatsApp webhook into a channel-neutral message. On
+ * WhatsApp a tapped quick reply is its text, a shared location and photos come along.
+ */
 export function parseTwilioSms(settings: TwilioInboundSettings, req: WebhookRequest): ChannelEvent {
   const params = verifyTwilioSignature(settings, req);
   const parsed = smsSchema.safeParse(params);
   if (!parsed.success) throw new BadRequest(`malformed Twilio SMS webhook: ${issues(parsed.error)}`);
   const p = parsed.data;
-  const from = parsePhone(p.From);
+  const whatsapp = p.From.startsWith(WHATSAPP_PREFIX);
+  const from = parsePhone(whatsapp ? p.From.slice(WHATSAPP_PREFIX.length) : p.From);
   if (!from) throw new BadRequest('malformed Twilio SMS webhook: From is not a phone number');
+  if (!whatsapp)
+    return {
+      kind: 'message',
+      channel: 'sms',
+      transport: 'twilio',
+      providerMessageId: p.MessageSid,
+      address: from.e164,
+      text: p.Body,
+      receivedAt: new Date(),
+    };
+  const location =
+    p.Latitude !== undefined && p.Longitude !== undefined ? { lat: p.Latitude, lon: p.Longitude } : undefined;
+  const media = mediaOf(params, p.NumMedia);
+  const extra: InboundExtra = { ...(location ? { location } : {}), ...(media.length ? { media } : {}) };
   return {
     kind: 'message',
-    channel: 'sms',
-    transport: 'twilio',
+    channel: 'whatsapp',
+    transport: 'whatsapp',
     providerMessageId: p.MessageSid,
     address: from.e164,
-    text: p.Body,
+    // a tapped button of ours answers with its number (its id); any other with its title
+    text: (/^\d{1,2}$/.test(p.ButtonPayload ?? '') ? p.ButtonPayload : p.ButtonText) || p.Body,
     receivedAt: new Date(),
+    extra: Object.keys(extra).length ? extra : undefined,
   };
 }
 
@@ -87,13 +129,14 @@ export function parseTwilioStatus(settings: TwilioInboundSettings, req: WebhookR
   const p = parsed.data;
   const status = TWILIO_STATUS[p.MessageStatus.toLowerCase()];
   if (!status) return { kind: 'ignored', reason: `status ${p.MessageStatus} is not tracked` };
+  const whatsapp = p.To?.startsWith(WHATSAPP_PREFIX);
   return {
     kind: 'status',
-    transport: 'twilio',
+    transport: whatsapp ? 'whatsapp' : 'twilio',
     providerId: p.MessageSid,
     status,
     errorCode: p.ErrorCode || undefined,
     optedOut: p.ErrorCode === TWILIO_UNSUBSCRIBED,
-    to: p.To ? parsePhone(p.To)?.e164 : undefined,
+    to: p.To ? parsePhone(whatsapp ? p.To.slice(WHATSAPP_PREFIX.length) : p.To)?.e164 : undefined,
   };
 }

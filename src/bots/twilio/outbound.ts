@@ -1,10 +1,16 @@
 import http from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import { ConnectionFailed, ContactStopped, FailedWithReason, Throttled } from '../../domain/errors';
+import {
+  ConnectionFailed,
+  ContactStopped,
+  FailedWithReason,
+  Throttled,
+  WindowClosed,
+} from '../../domain/errors';
 import { OutboundMessage } from '../../models';
 import { SendResult, Sender } from '../../models/channel';
-import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED } from './status';
+import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED, WHATSAPP_THROTTLES, WHATSAPP_WINDOW_CLOSED } from './status';
 
 /** What the Twilio sender needs. */
 export interface TwilioOutboundSettings {
@@ -57,11 +63,42 @@ export class TwilioSender implements Sender {
     this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
   }
 
-  async send(message: OutboundMessage): Promise<SendResult> {
+  send(message: OutboundMessage): Promise<SendResult> {
+    return this.create({ to: message.to, body: message.text });
+  }
+
+  /**
+   * Makes a WhatsApp quick-reply content on Twilio's Content API: the body is the variable
+   * `{{1}}`, each button answers with its number. Returns its SID (`HX…`).
+   */
+  async createQuickReply(language: string, titles: string[]): Promise<string> {
+    try {
+      // the Content API takes its JSON as documented (snake case, `twilio/quick-reply`)
+      const params = {
+        friendly_name: `chimba_choices_${language}_${titles.length}`,
+        language,
+        variables: { 1: '…' },
+        types: {
+          'twilio/quick-reply': {
+            body: '{{1}}',
+            actions: titles.map((title, i) => ({ title, id: String(i + 1) })),
+          },
+        },
+      };
+      const created = await this.client.content.v1.contents.create(params as never);
+      return created.sid;
+    } catch (err) {
+      throw classifyTwilioError(err);
+    }
+  }
+
+  /** Creates one message (a text, or a WhatsApp template with its variables) from the configured sender. */
+  async create(
+    what: { to: string } & ({ body: string } | { contentSid: string; contentVariables: string }),
+  ): Promise<SendResult> {
     try {
       const created = await this.client.messages.create({
-        to: message.to,
-        body: message.text,
+        ...what,
         ...(this.settings.messagingServiceSid
           ? { messagingServiceSid: this.settings.messagingServiceSid }
           : { from: this.settings.from! }),
@@ -85,7 +122,9 @@ export function classifyTwilioError(err: unknown): Error {
   const message = e?.message ?? String(err);
   if (typeof e?.status !== 'number') return new ConnectionFailed(`twilio: ${message}`, { cause: err });
   if (String(e.code) === TWILIO_UNSUBSCRIBED) return new ContactStopped(`twilio ${e.code}: ${message}`);
-  if (e.status === 429) return new Throttled(`twilio 429: ${message}`);
+  if (String(e.code) === WHATSAPP_WINDOW_CLOSED) return new WindowClosed(`twilio ${e.code}: ${message}`);
+  if (e.status === 429 || WHATSAPP_THROTTLES.includes(String(e.code)))
+    return new Throttled(`twilio ${e.code ?? e.status}: ${message}`);
   if (e.status >= 500) return new ConnectionFailed(`twilio ${e.status}: ${message}`, { cause: err });
   return new FailedWithReason(`twilio ${e.status}: ${message}`, String(e.code ?? e.status));
 }

@@ -17,5 +17,10 @@ export const TWILIO_STATUS: Record<string, OutboundState | null> = {
   received: null,
 };
 
+/** WhatsApp: a free-form message outside the 24-hour window (a template is needed). */
+export const WHATSAPP_WINDOW_CLOSED = '63016';
+/** WhatsApp rate limits (per sender, per recipient): throttles, retried later. */
+export const WHATSAPP_THROTTLES = ['63017', '63018'];
+
 /** Twilio error code meaning the recipient replied STOP at the carrier: we must mark them opted out. */
 export const TWILIO_UNSUBSCRIBED = '21610';

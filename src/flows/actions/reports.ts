@@ -168,10 +168,13 @@ function reporter(turn: Turn): Partial<Report> {
   if (a.privacy === 'anonymous') {
     return { ...common, anonymous: true, confidential: false, place: typed, createdAt: toHour(turn.now) };
   }
+  // photos stay with confidential reports only: their provider's link leads back to the sender
+  const media = turn.media();
   return {
     ...common,
     anonymous: false,
     confidential: true,
+    ...(media.length ? { media } : {}),
     contactId: c._id,
     site: c.site,
     place: typed ?? c.site,

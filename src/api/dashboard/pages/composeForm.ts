@@ -88,6 +88,7 @@ ${typed[`text.${l}`] ?? ''}</textarea>`,
           [
             { value: 'sms', label: 'SMS' },
             { value: 'telegram', label: 'Telegram' },
+            { value: 'whatsapp', label: 'WhatsApp' },
           ],
           typed.channels,
           t('filters.all'),
@@ -138,6 +139,7 @@ ${typed[`text.${l}`] ?? ''}</textarea>`,
       data-l-excluded="${t('broadcasts.excluded')}"
       data-l-smsmessages="${t('broadcasts.smsSegments')}"
       data-l-telegram="${t('broadcasts.telegramMessages')}"
+      data-l-whatsapp="${t('broadcasts.whatsappMessages')}"
       data-l-plan="${t('broadcasts.plan')}"
       data-l-people="${t('broadcasts.people')}"
       data-l-gets="${t('broadcasts.gets')}"

@@ -1,11 +1,21 @@
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { BadRequest, NotFound } from '../../../domain/errors';
 import { GSM_FOLDS } from '../../../domain/sms';
 import { REPORT_STATES } from '../../../models';
 import { reachability } from '../../../reports/triage';
 import { applyTriage } from '../../reports';
 import { html } from '../html';
-import { Mount, PageResult, action, page, sendPage, staffOf } from '../page';
+import {
+  DashboardDeps,
+  ForbiddenPage,
+  Mount,
+  PageResult,
+  Unauthenticated,
+  action,
+  page,
+  sendPage,
+  staffOf,
+} from '../page';
 import { PageContext, can, csrfField, describeReport, select, when } from '../views';
 import { reportById } from '../../../reports/store';
 import { findContact } from '../../../contacts/contacts';
@@ -23,6 +33,31 @@ function formErrors(err: BadRequest): Record<string, string> {
   for (const d of list) out[d.field && d.field !== 'body' ? d.field : 'form'] ??= d.message;
   if (!list.length) out.form = err.message;
   return out;
+}
+
+/** Types the browser shows inline: pictures, sound and video that cannot carry script (no SVG). */
+const SHOWN = /^(image\/(jpeg|png|gif|webp)|audio\/(ogg|mpeg|mp4|amr|aac)|video\/(mp4|3gpp))$/;
+
+/** A photo sent with a report, read from the provider with the account's credentials; staff only, never cached. */
+async function sendMedia(deps: DashboardDeps, req: Request, res: Response): Promise<void> {
+  if (!req.dash) throw new Unauthenticated();
+  // a photo can show a face or a place: staff who triage see it, observers do not
+  if (req.dash.role === 'viewer') throw new ForbiddenPage('staff only');
+  const x = await reportById(deps.store, String(req.params.id));
+  const ref = x?.media?.[Number(req.params.n)];
+  if (!ref || !deps.media) throw new NotFound('no such photo');
+  const file = await deps.media(ref);
+  res
+    .status(200)
+    .set({
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+      'content-disposition': SHOWN.test(file.contentType) ? 'inline' : 'attachment',
+      // a file from a stranger: nothing in it may run on the dashboard's origin
+      'content-security-policy': "sandbox; default-src 'none'",
+    })
+    .type(SHOWN.test(file.contentType) ? file.contentType : 'application/octet-stream')
+    .send(file.body);
 }
 
 /** A report's page: what it says, its notes, and the triage form (staff), the number for admins only. */
@@ -70,6 +105,22 @@ export const mountReport: Mount = (r, deps) => {
             ${field(t('reports.reporter'), reporter)}
             ${contact ? field(t('reports.phone'), contact.addresses.map((a) => `${a.channel}: ${a.value}`).join(', ')) : ''}
           </dl>
+          ${
+            x.media?.length && can(ctx, 'staff')
+              ? html`<h2>${t('reports.photos')}</h2>
+                  <ul class="media">
+                    ${x.media.map(
+                      (m, i) =>
+                        html`<li>
+                          <a href="/dashboard/reports/${x._id}/media/${i}" rel="noopener"
+                            >${t('reports.photo', { n: i + 1 })}</a
+                          >
+                          <span class="muted">${m.contentType}</span>
+                        </li>`,
+                    )}
+                  </ul>`
+              : ''
+          }
           <h2>${t('reports.notes')}</h2>
           ${
             x.notes.length
@@ -147,6 +198,7 @@ ${typed.note ?? ''}</textarea>
     '/reports/:id',
     page((req, ctx) => render(req, ctx)),
   );
+  r.get('/reports/:id/media/:n', (req, res) => sendMedia(deps, req, res));
 
   r.post(
     '/reports/:id',

@@ -62,6 +62,10 @@
         ': ' +
         p.telegramMessages +
         ' · ' +
+        L.lWhatsapp +
+        ': ' +
+        (p.whatsappMessages || 0) +
+        ' · ' +
         L.lCost +
         ': ' +
         p.estimatedCost.amount +
