@@ -154,6 +154,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       maxAttempts: config.outboxMaxAttempts,
       smsRoutes: config.smsRoutes,
       smsFoldGsm: config.smsFoldGsm,
+      oncallSms: config.oncallSms,
       ...options.outbox,
     },
     log,

@@ -3,13 +3,25 @@
  * `retryable` flag (may the same operation succeed later?) and the HTTP status the
  * API answers with. Nothing matches on error messages.
  */
+/** What staff must fix, keyed by the provider's reason (`InsufficientBalance`, `401`). */
+export interface StaffAlert {
+  code: string;
+  text: string;
+}
+
 export abstract class ChimbaError extends Error {
   abstract readonly code: string;
   abstract readonly retryable: boolean;
   readonly status: number = 500;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * Set when staff must act (a provider's balance is empty, a sender id refused): the
+   * outbox raises an operations alert with this text (see `outbox/alerts.ts`).
+   */
+  readonly staffAlert?: StaffAlert;
+  constructor(message: string, options?: { cause?: unknown; staffAlert?: StaffAlert }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.staffAlert) this.staffAlert = options.staffAlert;
   }
 }
 
@@ -121,8 +133,9 @@ export class Throttled extends ChimbaError {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    options?: { staffAlert?: StaffAlert },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -161,7 +174,8 @@ export class FailedWithReason extends ChimbaError {
   constructor(
     message: string,
     readonly reason: string,
+    options?: { staffAlert?: StaffAlert },
   ) {
-    super(message);
+    super(message, options);
   }
 }

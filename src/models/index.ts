@@ -24,6 +24,7 @@ import {
 import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 import { UssdSession, ussdSessionSchema } from './ussdSession';
 import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
+import { OpsAlert, opsAlertSchema } from './opsAlert';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -49,6 +50,7 @@ export interface Documents {
   dashboardSessions: DashboardSession;
   ussdSessions: UssdSession;
   whatsappContent: WhatsAppContent;
+  opsAlerts: OpsAlert;
 }
 
 /** Collection names. */
@@ -78,6 +80,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   dashboardSessions: dashboardSessionSchema,
   ussdSessions: ussdSessionSchema,
   whatsappContent: whatsappContentSchema,
+  opsAlerts: opsAlertSchema,
 };
 
 export * from './audit';
@@ -99,3 +102,4 @@ export * from './stats';
 export * from './dashboardSession';
 export * from './ussdSession';
 export * from './whatsappContent';
+export * from './opsAlert';

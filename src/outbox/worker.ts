@@ -10,6 +10,7 @@ import { TokenBucket } from './bucket';
 import { SmsRoutes, rerouteStranded } from './routes';
 import { forgotten } from './status';
 import { whatsappFallback } from './fallback';
+import { raiseOpsAlert, resolveOpsAlerts } from './alerts';
 
 /** How the outbox worker behaves. */
 export interface OutboxSettings {
@@ -29,6 +30,8 @@ export interface OutboxSettings {
   smsFoldGsm?: boolean;
   /** Where SMS queued for a provider that is not set up (any more) go instead; left waiting without. */
   smsRoutes?: SmsRoutes;
+  /** On-call numbers told by SMS when a provider needs staff (balance empty, key refused). */
+  oncallSms?: readonly string[];
 }
 
 /** The share of a provider's rate the outbox uses. */
@@ -59,6 +62,8 @@ export class OutboxWorker {
   private inFlight = new Set<string>();
   private sent: (() => void)[] = [];
   private rerouter?: NodeJS.Timeout;
+  /** Transports with an operations alert open: their next successful send closes it. */
+  private alerted = new Set<Transport>();
 
   constructor(
     private store: Store,
@@ -78,6 +83,11 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    void this.store
+      .collection('opsAlerts')
+      .find({ resolvedAt: { $exists: false } }, { projection: { transport: 1 } })
+      .then((open) => open.forEach((a) => this.alerted.add(a.transport)))
+      .catch((err) => this.log.error({ err }, 'reading open operations alerts failed'));
     const routes = this.settings.smsRoutes;
     if (routes) {
       // SMS queued for a provider not set up now go by the routes: at start, then every minute
@@ -297,6 +307,7 @@ export class OutboxWorker {
         $inc: { attempts: 1 },
         $unset: { leaseOwner: '', leaseUntil: '', ...(msg.redactAfterSend ? { contactId: '' } : {}) },
       });
+      if (this.alerted.delete(sender.transport)) await this.resolved(sender.transport);
     } catch (err) {
       await this.failed(msg, err, bucket);
     }
@@ -307,6 +318,38 @@ export class OutboxWorker {
       .collection('contacts')
       .findOne({ _id: contactId }, { projection: { optedOut: 1 } });
     return !!c?.optedOut;
+  }
+
+  /** A provider needs staff: the alert is opened or counted, and on-call staff told. */
+  private async alert(transport: Transport, err: ChimbaError): Promise<void> {
+    this.alerted.add(transport);
+    const alert = err.staffAlert!;
+    this.log.error({ transport, code: alert.code }, `staff must act: ${alert.text}`);
+    try {
+      const told = await raiseOpsAlert(
+        this.store,
+        {
+          oncallSms: this.settings.oncallSms,
+          smsRoutes: this.settings.smsRoutes,
+          available: this.senders.map((x) => x.transport),
+          foldGsm: this.settings.smsFoldGsm ?? true,
+        },
+        { transport, ...alert },
+      );
+      if (told) this.notify();
+    } catch (e) {
+      this.log.error({ err: e }, 'recording an operations alert failed');
+    }
+  }
+
+  private async resolved(transport: Transport): Promise<void> {
+    try {
+      if (await resolveOpsAlerts(this.store, transport))
+        this.log.info({ transport }, 'sending again: operations alert resolved');
+    } catch (err) {
+      this.alerted.add(transport);
+      this.log.error({ err }, 'resolving an operations alert failed');
+    }
   }
 
   private async failed(msg: OutboundMessage, err: unknown, bucket?: TokenBucket): Promise<void> {
@@ -334,6 +377,7 @@ export class OutboxWorker {
       return;
     }
     if (err instanceof Throttled && bucket) bucket.pause(err.retryAfterMs ?? 1000);
+    if (typed?.staffAlert) await this.alert(msg.transport, typed);
 
     if (retryable && attempts < this.settings.maxAttempts) {
       const base = this.settings.baseBackoffMs ?? 2_000;

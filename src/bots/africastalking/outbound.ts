@@ -70,7 +70,9 @@ export class AfricasTalkingSender implements Sender {
     }
     if (res.status >= 500) throw new ConnectionFailed(`africastalking ${res.status}: ${text.slice(0, 200)}`);
     if (res.status === 401)
-      throw new FailedWithReason('africastalking 401: AT_USERNAME or AT_API_KEY is wrong', '401');
+      throw new FailedWithReason('africastalking 401: AT_USERNAME or AT_API_KEY is wrong', '401', {
+        staffAlert: { code: '401', text: 'Africa’s Talking refuses AT_USERNAME or AT_API_KEY' },
+      });
     if (res.status !== 201 && res.status !== 200)
       throw new FailedWithReason(`africastalking ${res.status}: ${text.slice(0, 200)}`, String(res.status));
     let recipient: Recipient | undefined;
@@ -101,9 +103,14 @@ function outcomeOf(r: Recipient): SendResult {
     case 'optedOut':
       throw new ContactStopped(`${what}: the number opted out at the network`);
     case 'dead':
-      throw new FailedWithReason(o.alert ? `${what}: ${o.alert}` : what, known.name);
+      throw new FailedWithReason(o.alert ? `${what}: ${o.alert}` : what, known.name, {
+        staffAlert: o.alert ? { code: known.name, text: o.alert } : undefined,
+      });
     case 'retry':
-      if (o.pauseMs && r.statusCode === 405) throw new Throttled(`${what}: ${o.alert}`, o.pauseMs);
+      if (o.pauseMs && r.statusCode === 405)
+        throw new Throttled(`${what}: ${o.alert}`, o.pauseMs, {
+          staffAlert: o.alert ? { code: known.name, text: o.alert } : undefined,
+        });
       if (o.pauseMs) throw new RetryLater(what, o.pauseMs);
       throw new ConnectionFailed(what);
   }

@@ -42,6 +42,8 @@ export function classifyTelegramError(err: unknown): Error {
     case 'retry':
       return new ConnectionFailed(`telegram ${code}: ${description}`, { cause: err });
     default:
-      return new FailedWithReason(`telegram ${code}: ${description}`, String(code));
+      return new FailedWithReason(`telegram ${code}: ${description}`, String(code), {
+        staffAlert: code === 401 ? { code: '401', text: 'Telegram refuses TELEGRAM_BOT_TOKEN' } : undefined,
+      });
   }
 }

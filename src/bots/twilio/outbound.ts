@@ -126,5 +126,16 @@ export function classifyTwilioError(err: unknown): Error {
   if (e.status === 429 || WHATSAPP_THROTTLES.includes(String(e.code)))
     return new Throttled(`twilio ${e.code ?? e.status}: ${message}`);
   if (e.status >= 500) return new ConnectionFailed(`twilio ${e.status}: ${message}`, { cause: err });
-  return new FailedWithReason(`twilio ${e.status}: ${message}`, String(e.code ?? e.status));
+  const staffAlert =
+    e.status === 401
+      ? { code: '401', text: 'Twilio refuses TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN' }
+      : String(e.code) === TWILIO_BAD_SENDER
+        ? { code: TWILIO_BAD_SENDER, text: 'Twilio refuses the sender: check TWILIO_FROM' }
+        : undefined;
+  return new FailedWithReason(`twilio ${e.status}: ${message}`, String(e.code ?? e.status), {
+    staffAlert,
+  });
 }
+
+/** "The From phone number is not a valid, SMS-capable inbound phone number." */
+const TWILIO_BAD_SENDER = '21606';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FakeTwilio, FakeTwilioRequest } from '../../helpers/fakeTwilio';
 import { postTwilioForm, signTwilio } from '../../helpers/twilioWebhook';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, TestService, api, startService } from '../../helpers/service';
+import { login } from '../../helpers/dashboard';
 
 const FIXTURES = path.join(__dirname, '../../../src/bots/twilio/fixtures');
 const form = (name: string) =>
@@ -286,7 +287,7 @@ describe('WhatsApp through Twilio, through HTTP, against a fake Twilio API', () 
       expect(report!.media).toEqual([{ url: RECORDED.MediaUrl0, contentType: 'image/jpeg' }]);
 
       const staff = await login(svc, TEST_ADMIN_TOKEN);
-      const page = await staff.get(`/dashboard/reports/${report!._id}`);
+      const page = (await staff.get(`/dashboard/reports/${report!._id}`)).text;
       expect(page).toContain(`/dashboard/reports/${report!._id}/media/0`);
       const res = await fetch(`${svc.url}/dashboard/reports/${report!._id}/media/0`, {
         headers: { cookie: staff.cookie },
@@ -313,7 +314,7 @@ describe('WhatsApp through Twilio, through HTTP, against a fake Twilio API', () 
         headers: { cookie: viewer.cookie },
       });
       expect(refused.status).toBe(403);
-      expect(await viewer.get(`/dashboard/reports/${report!._id}`)).not.toContain('/media/0');
+      expect((await viewer.get(`/dashboard/reports/${report!._id}`)).text).not.toContain('/media/0');
       const none = await fetch(`${svc.url}/dashboard/reports/${report!._id}/media/1`, {
         headers: { cookie: staff.cookie },
       });
@@ -359,17 +360,4 @@ async function linkSms(svc: TestService): Promise<void> {
       },
     },
   );
-}
-
-/** A logged-in dashboard client. */
-async function login(svc: TestService, token: string) {
-  const res = await fetch(`${svc.url}/dashboard/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: svc.url },
-    body: new URLSearchParams({ token, language: 'en' }).toString(),
-    redirect: 'manual',
-  });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  const get = async (p: string) => (await fetch(svc.url + p, { headers: { cookie } })).text();
-  return { cookie, get };
 }

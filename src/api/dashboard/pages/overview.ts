@@ -4,6 +4,7 @@ import { html } from '../html';
 import { costs, day, num, table, when } from '../views';
 import { Mount, page } from '../page';
 import { pinnedReports } from '../../../reports/store';
+import { openOpsAlerts } from '../../../outbox/alerts';
 
 const DAY = 86_400_000;
 const USSD_STATUSES = ['Success', 'Incomplete', 'Failed', 'open'] as const;
@@ -18,7 +19,8 @@ export const mountOverview: Mount = (r, deps) => {
       const now = new Date();
       const week = bucketStart(now, 'week');
       const since = new Date(now.getTime() - DAY);
-      const [kinds, pinned, deliveries, { queued, dead }, ussd] = await Promise.all([
+      const [alerts, kinds, pinned, deliveries, { queued, dead }, ussd] = await Promise.all([
+        openOpsAlerts(store),
         reportsByKind(store, week),
         pinnedReports(store, 20),
         deliveryStats(store, { from: since }),
@@ -38,7 +40,23 @@ export const mountOverview: Mount = (r, deps) => {
       };
       return {
         title: t('overview.title'),
-        body: html`<section class="tiles" aria-label="${t('overview.thisWeek', { date: day(ctx, week) })}">
+        body: html`${
+            alerts.length
+              ? html`<section class="alerts" role="alert">
+                  <h2>${t('overview.attention')}</h2>
+                  <ul>
+                    ${alerts.map(
+                      (a) =>
+                        html`<li data-alert="${a._id}">
+                          <strong>${t(`transports.${a.transport}`)}</strong>: ${a.text}
+                          (${t('overview.attentionSince', { since: when(ctx, a.firstAt), count: num(ctx, a.count) })})
+                        </li>`,
+                    )}
+                  </ul>
+                </section>`
+              : ''
+          }
+          <section class="tiles" aria-label="${t('overview.thisWeek', { date: day(ctx, week) })}">
             <h2>${t('overview.thisWeek', { date: day(ctx, week) })}</h2>
             ${(['price', 'issue', 'incident'] as const).map(
               (k) =>
