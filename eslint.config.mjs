@@ -22,6 +22,7 @@ export const LAYERS = [
   'outbox',
   'reports',
   'campaigns',
+  'knowledge',
   'flows',
   'bots',
   'api',

@@ -29,6 +29,7 @@ import { purgeOld, sendPriceDigest } from './campaigns/digest';
 import { forgetLeftovers } from './reports/store';
 import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
+import { sendEventReminders } from './knowledge/reminders';
 import { Scheduler } from './schedulers';
 import { foldAllPending, foldSoon } from './stats/rollups';
 import { openStore } from './store';
@@ -229,6 +230,17 @@ export async function createService(config: Config, options: ServiceOptions = {}
         catchUpAfterMs: 7 * 86_400_000,
         run: async () => {
           const n = await sendPriceDigest(store, translator, fanout);
+          if (n) outbox.notify();
+          return n;
+        },
+      },
+      {
+        // the day before an event, everyone who said GO (catches up at start)
+        name: 'event-reminders',
+        cron: '5 * * * *',
+        runAtStart: true,
+        run: async () => {
+          const n = await sendEventReminders(store, translator, fanout);
           if (n) outbox.notify();
           return n;
         },

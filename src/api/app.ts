@@ -32,6 +32,7 @@ import { africasTalkingRouter } from '../bots/africastalking/webhook';
 import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
 import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
+import { directoryRouter } from './directory';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -244,6 +245,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/audit', auditRouter(deps.store));
   app.use('/api/v1/credentials', credentialsRouter(deps.store));
   app.use('/api/v1/stats', statsRouter(deps.store));
+  app.use('/api/v1/directory', directoryRouter(deps.store, deps.triage));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store, deps.backupDir));
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../domain/language';
 import { UNTRANSLATED } from '../campaigns/audience';
-import { CHANNELS } from '../models';
+import { CHANNELS, ENTRY_KINDS } from '../models';
+import { TOPICS } from '../domain/topics';
 import { isoDate, strictObject } from './validation';
 
 /**
@@ -141,3 +142,32 @@ export const surveyBody = strictObject({
 });
 /** A parsed survey body. */
 export type SurveyBody = z.infer<typeof surveyBody>;
+
+/** A directory entry: who helps with what, where (or an event: when). */
+export const directoryBody = strictObject({
+  kind: z.enum(ENTRY_KINDS),
+  name: z.string().trim().min(1).max(40),
+  topics: z.array(z.enum(TOPICS)).min(1, 'name at least one topic').max(TOPICS.length),
+  regions: list,
+  countries: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO country code such as CD')
+        .transform((c) => c.toUpperCase()),
+    )
+    .max(50)
+    .default([]),
+  phone: z.string().trim().max(20).optional(),
+  place: z.string().trim().max(60).optional(),
+  languages: lowered(LANGUAGES),
+  summary: z
+    .partialRecord(z.enum(LANGUAGES), z.string().trim().min(1).max(160))
+    .refine((t) => Object.keys(t).length > 0, { message: 'give the summary in at least one language' }),
+  hours: z.string().trim().max(40).optional(),
+  startsAt: isoDate().optional(),
+  endsAt: isoDate().optional(),
+});
+/** A parsed directory entry. */
+export type DirectoryBody = z.infer<typeof directoryBody>;

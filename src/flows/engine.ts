@@ -18,7 +18,7 @@ import { readInput } from './inputs';
 import { KEYWORD_HANDLERS, chatStart, report } from './keywords';
 import { KeyedQueue } from './keyedQueue';
 import { notUnderstood, understand } from './understand';
-import { FlowControl, FlowSettings, SessionState, Turn, TurnKit, idleSession } from './turn';
+import { FlowControl, FlowSettings, Turn, TurnKit, idleSession, sessionFrom } from './turn';
 import { KeywordMatcher } from './words';
 import { optionLabels, promptOf } from './prompt';
 import { markHandled, queueReplies, queuedReplies } from './replies';
@@ -110,18 +110,7 @@ export class FlowEngine implements FlowControl {
       await markHandled(store, inbound, now);
       return { replies: await queuedReplies(store, inbound._id) };
     }
-    const live = saved && saved.active && saved.expiresAt > now;
-    const session: SessionState = live
-      ? {
-          active: true,
-          flowId: saved.flowId,
-          stepId: saved.stepId,
-          answers: saved.answers ?? {},
-          invalid: saved.invalid ?? 0,
-          inboundIds: saved.inboundIds ?? [],
-          startedAt: saved.startedAt,
-        }
-      : idleSession();
+    const session = sessionFrom(saved, now);
     const turn = new Turn(this.kit, store, inbound, contact, session, created, now);
 
     await this.dispatch(turn);
@@ -204,6 +193,7 @@ export class FlowEngine implements FlowControl {
           invalid: s.invalid,
           inboundIds: s.active && this.isSensitive(s.flowId) ? s.inboundIds : [],
           startedAt: s.startedAt,
+          browse: s.browse ?? null,
           ...(opts.lastInboundId ? { lastInboundId: opts.lastInboundId } : {}),
           // after an anonymous report the person's session keeps the hour, not the minute
           updatedAt: turn.anonymised ? toHour(turn.now) : turn.now,

@@ -1,6 +1,7 @@
 import { isLanguage } from '../domain/language';
 import { link } from './actions/link';
 import { market, status } from './actions/market';
+import { askDirectory, go, more } from './actions/knowledge';
 import { restart, setLanguage, setSite, stop, subscribe } from './actions/profile';
 import { oneShot } from './actions/reports';
 import { languageFromWord } from './inputs';
@@ -20,15 +21,27 @@ const menu: KeywordHandler = (turn) => {
 /** An answer word (yes, no, skip, anon) outside a question: a poll's option, or not understood. */
 const answerWord: KeywordHandler = (turn, _kw, flows) => flows.answerOpen(turn, turn.inbound.text.trim());
 
+/** A word of one language only (`MATUKIO`, `PRIX`): the person is answered in it, unless they chose one. */
+async function adoptLanguage(turn: Turn, kw: KeywordMatch): Promise<void> {
+  if (kw.languages.length === 1 && turn.contact.languageSource !== 'explicit')
+    await setLanguage(turn, kw.languages[0], 'inferred');
+}
+
+/** A directory keyword (`HELP MERCURY`, `EVENTS`, `MORE`, `GO`), in the language it was written in. */
+const directory =
+  (ask: (turn: Turn, kw: KeywordMatch) => Promise<void>): KeywordHandler =>
+  async (turn, kw) => {
+    await adoptLanguage(turn, kw);
+    return ask(turn, kw);
+  };
+
 /**
  * A report keyword: its language may become the contact's; then `PRICE GOLD?` answers with
  * market prices, and a report starts its flow with whatever the message already said
  * (a complete one-SMS report is stored at once).
  */
 export const report: KeywordHandler = async (turn, kw, flows) => {
-  if (kw.languages.length === 1 && turn.contact.languageSource !== 'explicit') {
-    await setLanguage(turn, kw.languages[0], 'inferred');
-  }
+  await adoptLanguage(turn, kw);
   turn.end();
   if (kw.keyword === 'price') {
     // the reader finds the parts among filler words, number words and typos
@@ -55,7 +68,9 @@ export const report: KeywordHandler = async (turn, kw, flows) => {
 export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   stop: (turn) => stop(turn),
   start: (turn) => turn.say('replies.startAlready'),
-  help: menu,
+  // `HELP` alone is the menu; `HELP MERCURY` asks the directory
+  help: (turn, kw, flows) =>
+    kw.rest ? directory((t) => askDirectory(t, kw.rest, false))(turn, kw, flows) : menu(turn, kw, flows),
   menu,
   cancel: (turn) => {
     turn.end();
@@ -94,6 +109,9 @@ export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   yes: answerWord,
   no: answerWord,
   anon: answerWord,
+  events: directory((turn, kw) => askDirectory(turn, kw.rest, true)),
+  more: directory(more),
+  go: directory(go),
 };
 
 /**

@@ -7,9 +7,11 @@ import { smsBudget } from '../i18n/budgets';
 import { renderSms } from '../i18n/render';
 import { BUILTIN_FLOWS } from './definitions';
 import { AskStep } from '../models/flowDefinition';
+import { TOPICS } from '../domain/topics';
+import { eventWhen } from '../knowledge/answers';
 
 /** Trees of labels that only appear inside other messages, never on their own. */
-const LABEL_TREES = ['minerals', 'roles', 'answers', 'keywords', 'issues', 'incidents', 'privacy'];
+const LABEL_TREES = ['minerals', 'roles', 'answers', 'keywords', 'issues', 'incidents', 'privacy', 'topics'];
 
 /** Every leaf key of a resource tree. */
 export function leafKeys(tree: unknown, prefix = ''): string[] {
@@ -55,6 +57,14 @@ export function worstCaseValues(t: Translator, lng: Language): Record<string, st
     option: long,
     place: long,
     site: long,
+    // directory entries: names are at most 40 characters; the rest of an entry's answer
+    // (summary, contact, regions) is checked against the real entry when staff save it
+    name: 'X'.repeat(40),
+    when: eventWhen({ startsAt: new Date('2026-09-30T20:59:00Z'), countries: ['BR'] }, lng),
+    topic: longest('topics', TOPICS),
+    summary: '',
+    contact: '',
+    where: '',
   };
 }
 

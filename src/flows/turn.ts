@@ -5,7 +5,7 @@ import { formatAmount } from '../domain/price';
 import { Translator } from '../i18n';
 import { Draft } from '../i18n/render';
 import { pickText } from '../i18n/texts';
-import { Contact, InboundMessage, MediaRef, OutboundMessage, Source } from '../models';
+import { Contact, InboundMessage, MediaRef, OutboundMessage, Session, Source } from '../models';
 import { NewDoc, Store } from '../store/types';
 import { SmsRoutes } from '../outbox/routes';
 import { Keyword, KeywordMatcher } from './words';
@@ -40,10 +40,32 @@ export interface SessionState {
   invalid: number;
   inboundIds: string[];
   startedAt?: Date;
+  /** What the person last asked the directory (kept while no flow runs, for `MORE` and `GO`). */
+  browse?: NonNullable<Session['browse']>;
 }
 
 /** No flow running. */
 export const idleSession = (): SessionState => ({ active: false, answers: {}, invalid: 0, inboundIds: [] });
+
+/**
+ * The conversation state of a stored session: the flow it runs unless ended or expired,
+ * and what the person last asked the directory (it outlives a flow, not the session's time).
+ */
+export function sessionFrom(saved: Session | null, now: Date): SessionState {
+  const fresh = !!saved && saved.expiresAt > now;
+  const browse = fresh ? (saved.browse ?? undefined) : undefined;
+  if (!fresh || !saved.active) return { ...idleSession(), browse };
+  return {
+    active: true,
+    flowId: saved.flowId,
+    stepId: saved.stepId,
+    answers: saved.answers ?? {},
+    invalid: saved.invalid ?? 0,
+    inboundIds: saved.inboundIds ?? [],
+    startedAt: saved.startedAt,
+    browse,
+  };
+}
 
 /** A reply before it meets the channel. */
 export type Reply = Draft & { redactAfterSend?: boolean };

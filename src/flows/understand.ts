@@ -1,5 +1,6 @@
 import { Mineral, defaultUnitFor } from '../domain/minerals';
 import { market } from './actions/market';
+import { askDirectory } from './actions/knowledge';
 import { PriceReading, Reading, readMessage } from './reader';
 import { FlowControl, Turn } from './turn';
 
@@ -45,6 +46,16 @@ export async function understand(turn: Turn, text: string, flows: FlowControl): 
   if (reading.kind === 'price') {
     turn.end();
     await flows.start(turn, 'price', priceAnswers(turn, reading));
+    return true;
+  }
+  // "who helps with permits?", "kuna mafunzo ya usalama?": the directory
+  const words = turn.kit.words;
+  if (words.asksEvents(text)) {
+    await askDirectory(turn, text, true);
+    return true;
+  }
+  if (words.asksHelp(text) && words.topicsIn(text).length) {
+    await askDirectory(turn, text, false);
     return true;
   }
   return false;

@@ -1,4 +1,5 @@
 import { LANGUAGES, Language, normaliseWord } from '../domain/language';
+import { TOPICS, Topic } from '../domain/topics';
 import { Translator } from '../i18n';
 
 /** Words that act from anywhere in a conversation, and report keywords. */
@@ -21,6 +22,9 @@ export const KEYWORDS = [
   'yes',
   'no',
   'anon',
+  'events',
+  'more',
+  'go',
 ] as const;
 /** One of the keywords. */
 export type Keyword = (typeof KEYWORDS)[number];
@@ -29,8 +33,9 @@ export type Keyword = (typeof KEYWORDS)[number];
 const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set([
   'stop',
   'start',
-  'help',
   'menu',
+  'more',
+  'go',
   'cancel',
   'skip',
   'yes',
@@ -55,8 +60,22 @@ export interface KeywordMatch {
  */
 export class KeywordMatcher {
   private words = new Map<string, { keyword: Keyword; languages: Language[] }[]>();
+  /** Words naming a topic, asking who helps, asking about events: every language's at once. */
+  private topicWords = new Map<string, Topic>();
+  private helpWords = new Set<string>();
+  private eventWords = new Set<string>();
 
   constructor(translator: Translator) {
+    const list = (lng: Language, key: string) => {
+      const v = translator.raw(lng, key);
+      return Array.isArray(v) ? v.map((w) => normaliseWord(String(w))) : [];
+    };
+    for (const lng of LANGUAGES) {
+      for (const topic of TOPICS)
+        for (const w of list(lng, `topicWords.${topic}`)) this.topicWords.set(w, topic);
+      for (const w of list(lng, 'helpWords')) this.helpWords.add(w);
+      for (const w of list(lng, 'eventWords')) this.eventWords.add(w);
+    }
     for (const lng of LANGUAGES) {
       for (const kw of KEYWORDS) {
         const list = translator.raw(lng, `keywords.${kw}`);
@@ -93,4 +112,34 @@ export class KeywordMatcher {
     }
     return undefined;
   }
+
+  /** The topics a message names (`MERCURY`, `permits`, `zebaki`), in the order named. */
+  topicsIn(text: string): Topic[] {
+    const found: Topic[] = [];
+    for (const token of tokens(text)) {
+      const topic =
+        this.topicWords.get(token) ??
+        // a plural or an ending: `PERMITS` is `PERMIT`, `CONFLICTOS` is `CONFLICTO`
+        [...this.topicWords].find(([w]) => w.length >= 5 && token.startsWith(w))?.[1];
+      if (topic && !found.includes(topic)) found.push(topic);
+    }
+    return found;
+  }
+
+  /** Whether a message asks who can help ("who helps with permits", "nani anasaidia"). */
+  asksHelp(text: string): boolean {
+    return tokens(text).some((t) => this.helpWords.has(t));
+  }
+
+  /** Whether a message asks about trainings, meetings, dialogues. */
+  asksEvents(text: string): boolean {
+    return tokens(text).some((t) => this.eventWords.has(t));
+  }
+}
+
+/** A message's words, normalised (upper case, no accents, no punctuation). */
+function tokens(text: string): string[] {
+  return normaliseWord(text)
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
 }

@@ -25,6 +25,7 @@ import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 import { UssdSession, ussdSessionSchema } from './ussdSession';
 import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
 import { OpsAlert, opsAlertSchema } from './opsAlert';
+import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './directoryEntry';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -51,6 +52,8 @@ export interface Documents {
   ussdSessions: UssdSession;
   whatsappContent: WhatsAppContent;
   opsAlerts: OpsAlert;
+  directory: DirectoryEntry;
+  rsvps: Rsvp;
 }
 
 /** Collection names. */
@@ -81,6 +84,8 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   ussdSessions: ussdSessionSchema,
   whatsappContent: whatsappContentSchema,
   opsAlerts: opsAlertSchema,
+  directory: directoryEntrySchema,
+  rsvps: rsvpSchema,
 };
 
 export * from './audit';
@@ -103,3 +108,4 @@ export * from './dashboardSession';
 export * from './ussdSession';
 export * from './whatsappContent';
 export * from './opsAlert';
+export * from './directoryEntry';

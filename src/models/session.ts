@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { Topic } from '../domain/topics';
 import { makeSchema } from './common';
 
 /**
@@ -19,6 +20,14 @@ export interface Session {
   /** Inbound messages of the current flow, erased if it ends in an anonymous report. */
   inboundIds: string[];
   startedAt?: Date;
+  /** What the person last asked the directory, for `MORE` and `GO` (`flows/actions/knowledge.ts`). */
+  browse?: {
+    events: boolean;
+    topics: Topic[];
+    region?: string;
+    shown: number;
+    eventId?: string;
+  } | null;
   updatedAt: Date;
   expiresAt: Date;
 }
@@ -35,6 +44,7 @@ export const sessionSchema = makeSchema({
   lastInboundId: String,
   inboundIds: { type: [String], default: [] },
   startedAt: Date,
+  browse: Schema.Types.Mixed,
   updatedAt: { type: Date, default: () => new Date() },
   expiresAt: { type: Date, required: true },
 });

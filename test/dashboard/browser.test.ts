@@ -185,4 +185,36 @@ describe('the dashboard in headless Chromium', () => {
     }
     await context.close();
   }, 60_000);
+  test('the directory on a phone: an entry too long for one SMS is refused with its length, a short one is added and found by SMS', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    await logIn(page, staffToken);
+    await page.click('nav a[href="/dashboard/directory"]');
+    const fill = async (summary: string) => {
+      await page.selectOption('#f-kind', 'organisation');
+      await page.fill('#name', 'CASM Bukavu');
+      await page.check('input[name=topics][value=mercury]');
+      await page.fill('#regions', 'South Kivu');
+      await page.fill('#countries', 'cd');
+      await page.fill('#phone', '+243990000001');
+      await page.fill('#summary_fr', summary);
+      await page.click('#add-entry button[type=submit]');
+    };
+    await fill('Formation au traitement sans mercure. '.repeat(4).slice(0, 150));
+    expect(await page.textContent('#add-entry .error')).toMatch(
+      /would not fit one SMS: en \d+ characters \(2 SMS\)/,
+    );
+    await fill('Formation au traitement de l’or sans mercure.');
+    expect(await page.textContent('.flash, [role=status]')).toContain('Entry added');
+    expect(await page.textContent('table.directory')).toContain('CASM Bukavu');
+    expect(await svc.say('+243990000130', 'AIDE MERCURE')).toEqual([
+      'CASM Bukavu (South Kivu) : Formation au traitement de l’or sans mercure. +243990000001. PLUS pour un autre.'.replace(
+        '’',
+        "'",
+      ),
+    ]);
+    await Promise.all([page.waitForURL(/ok=entryDeleted/), page.click('button[data-delete="CASM Bukavu"]')]);
+    expect(await page.locator('table.directory').count()).toBe(0);
+    await context.close();
+  }, 60_000);
 });

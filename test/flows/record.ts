@@ -2,6 +2,7 @@
 //   npx tsx test/flows/record.ts +243990000001 hi 2 "PRIX OR 255000 FC G" @25
 // (`@25` moves the clock 25 hours). Read every reply before saving it as a golden file.
 import { startService } from '../helpers/service';
+import { SeedEntry, seedDirectory } from '../helpers/directory';
 
 async function main() {
   const [from, ...inputs] = process.argv.slice(2);
@@ -21,6 +22,9 @@ async function main() {
         publishedAt: new Date(now - 86_400_000),
       } as never);
     }
+    // DIRECTORY='[{"kind":"event","name":"…","startsInHours":72}]' seeds the directory
+    if (process.env.DIRECTORY)
+      await seedDirectory(svc.service.store, JSON.parse(process.env.DIRECTORY) as SeedEntry[], new Date(now));
     for (const input of inputs) {
       if (input.startsWith('@')) {
         now += Number(input.slice(1)) * 3_600_000;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { SeedEntry } from '../helpers/directory';
 
 /** One turn of a transcript: what the person sends, the replies expected, or a clock move. */
 export type TranscriptStep = { say: string; expect: string[] } | { advanceMs: number };
@@ -12,6 +13,8 @@ export interface Transcript {
   env: Record<string, string>;
   /** Reference prices staff published before the conversation: `gold 1740 USD oz`. */
   references: { mineral: string; amount: number; currency: string; unit: string }[];
+  /** Directory entries staff made before the conversation (`directory: {json}`). */
+  directory: SeedEntry[];
   steps: TranscriptStep[];
 }
 
@@ -21,7 +24,8 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
  * Reads a transcript: header lines (`from:`, `channel:`, `clock:`, `env.NAME:`), `---`,
  * then turns. `> text` is what the person sends; `< text` lines that follow form one
  * reply (joined by newlines); `<+ text` starts another reply; `<none>` expects no reply;
- * `@ advance 25h` moves the clock. `{ref}` stands for any report reference number.
+ * `@ advance 25h` moves the clock. `directory: {json}` is an entry staff made (`startsInHours`
+ * for an event). `{ref}` stands for any report reference number.
  */
 export function parseTranscript(file: string): Transcript {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -32,6 +36,7 @@ export function parseTranscript(file: string): Transcript {
     clock: new Date('2026-11-27T06:00:00Z'),
     env: {},
     references: [],
+    directory: [],
     steps: [],
   };
   let i = 0;
@@ -44,6 +49,7 @@ export function parseTranscript(file: string): Transcript {
     else if (m[1] === 'channel') t.channel = m[2] as 'sms' | 'telegram';
     else if (m[1] === 'clock') t.clock = new Date(m[2]);
     else if (m[1].startsWith('env.')) t.env[m[1].slice(4)] = m[2];
+    else if (m[1] === 'directory') t.directory.push(JSON.parse(m[2]) as SeedEntry);
     else if (m[1] === 'reference') {
       const [mineral, amount, currency, unit] = m[2].split(/\s+/);
       t.references.push({ mineral, amount: Number(amount), currency, unit });

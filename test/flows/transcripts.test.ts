@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startService } from '../helpers/service';
+import { seedDirectory } from '../helpers/directory';
 import { matches, parseTranscript } from './transcript';
 
 const DIR = path.join(__dirname, 'transcripts');
@@ -25,6 +26,7 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
           .collection('referencePrices')
           .insertOne({ ...r, publishedAt: new Date(now - 86_400_000) } as never);
       }
+      await seedDirectory(svc.service.store, t.directory, new Date(now));
       for (const [n, step] of t.steps.entries()) {
         if ('advanceMs' in step) {
           now += step.advanceMs;

@@ -36,4 +36,5 @@ export const DASHBOARD_PAGES = [
   '/dashboard/reports',
   '/dashboard/broadcasts',
   '/dashboard/contacts',
+  '/dashboard/directory',
 ];

@@ -7,6 +7,7 @@ import { mountAccess } from './pages/access';
 import { mountBroadcast } from './pages/broadcast';
 import { mountBroadcasts } from './pages/broadcasts';
 import { mountContacts } from './pages/contacts';
+import { mountDirectory } from './pages/directory';
 import { mountLogin } from './pages/login';
 import { mountOverview } from './pages/overview';
 import { mountPolls } from './pages/polls';
@@ -47,6 +48,7 @@ const PAGES = [
   mountBroadcasts,
   mountBroadcast,
   mountContacts,
+  mountDirectory,
   mountAccess,
 ];
 

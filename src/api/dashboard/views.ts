@@ -38,6 +38,7 @@ const NAV: [string, string, 'viewer' | 'staff' | 'admin'][] = [
   ['/dashboard/polls', 'nav.polls', 'viewer'],
   ['/dashboard/broadcasts', 'nav.broadcasts', 'viewer'],
   ['/dashboard/contacts', 'nav.contacts', 'viewer'],
+  ['/dashboard/directory', 'nav.directory', 'viewer'],
   ['/dashboard/access', 'nav.access', 'admin'],
 ];
 
