@@ -61,7 +61,10 @@ export interface HelpQuery {
   events: boolean;
   /** Wanted topics; empty: any (events only). */
   topics: Topic[];
+  /** The person's region (their profile's). */
   region?: string;
+  /** What they wrote: a region named in it (`HELP MERCURY KAMITUGA`) wins over the profile's. */
+  text?: string;
   country?: string;
   lang: string;
   now: Date;
@@ -71,36 +74,41 @@ const same = (a: string | undefined, b: string | undefined) =>
   !!a && !!b && normaliseWord(a) === normaliseWord(b);
 
 /**
- * The entries that answer a query, best first: those serving the person's region, then
- * those serving the whole country, then the rest of the country; in the person's
- * language before others; events soonest first. Never an entry for another country, nor
- * an event that is over.
+ * The entries that answer a query, best first: those serving the person's region (named
+ * in the message, else their profile's; returned as `region`), then those serving the
+ * whole country, then the rest of the country; in the person's language before others;
+ * events soonest first. Never an entry for another country, nor an event that is over.
  */
-export async function findHelp(store: Store, q: HelpQuery): Promise<DirectoryEntry[]> {
+export async function findHelp(
+  store: Store,
+  q: HelpQuery,
+): Promise<{ entries: DirectoryEntry[]; region?: string }> {
   const filter: Record<string, unknown> = q.events
     ? { kind: 'event', startsAt: { $gte: new Date(q.now.getTime() - 3 * 3_600_000) } }
     : { kind: { $ne: 'event' } };
   if (q.topics.length) filter.topics = { $in: q.topics };
-  const found = await store.collection('directory').find(filter, { limit: 500 });
-  const place = (e: DirectoryEntry) =>
-    e.regions.some((r) => same(r, q.region)) ? 0 : e.regions.length === 0 ? 1 : 2;
-  const spoken = (e: DirectoryEntry) => (e.languages.length === 0 || e.languages.includes(q.lang) ? 0 : 1);
-  return found
+  const found = (await store.collection('directory').find(filter, { limit: 500 }))
     .filter((e) => !q.country || e.countries.length === 0 || e.countries.includes(q.country))
-    .filter((e) => !e.endsAt || e.endsAt > q.now)
-    .sort(
-      (a, b) =>
-        place(a) - place(b) ||
-        spoken(a) - spoken(b) ||
-        (a.startsAt?.getTime() ?? 0) - (b.startsAt?.getTime() ?? 0) ||
-        a.name.localeCompare(b.name),
-    );
-}
-
-/** Every region the directory names, for finding one named in a message. */
-export async function directoryRegions(store: Store): Promise<string[]> {
-  const rows = await store.collection('directory').find({}, { projection: { regions: 1 }, limit: 2000 });
-  return [...new Set(rows.flatMap((r) => r.regions))];
+    .filter((e) => !e.endsAt || e.endsAt > q.now);
+  // a region is worth naming only if some answer serves it
+  const region =
+    (q.text &&
+      regionNamed(
+        q.text,
+        found.flatMap((e) => e.regions),
+      )) ||
+    q.region;
+  const place = (e: DirectoryEntry) =>
+    e.regions.some((r) => same(r, region)) ? 0 : e.regions.length === 0 ? 1 : 2;
+  const spoken = (e: DirectoryEntry) => (e.languages.length === 0 || e.languages.includes(q.lang) ? 0 : 1);
+  const entries = found.sort(
+    (a, b) =>
+      place(a) - place(b) ||
+      spoken(a) - spoken(b) ||
+      (a.startsAt?.getTime() ?? 0) - (b.startsAt?.getTime() ?? 0) ||
+      a.name.localeCompare(b.name),
+  );
+  return { entries, region };
 }
 
 /** A region named among the words of a message (`HELP MERCURY KAMITUGA`), if any. */

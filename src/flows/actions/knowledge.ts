@@ -1,6 +1,6 @@
 import { Session } from '../../models';
 import { entryAnswer, eventWhen } from '../../knowledge/answers';
-import { directoryRegions, findEntry, findHelp, regionNamed, rsvp } from '../../knowledge/directory';
+import { findEntry, findHelp, rsvp } from '../../knowledge/directory';
 import { Turn } from '../turn';
 
 /**
@@ -17,8 +17,7 @@ export async function askDirectory(turn: Turn, text: string, events: boolean): P
   turn.end();
   const topics = turn.kit.words.topicsIn(text);
   if (!events && !topics.length) return turn.say('directory.which');
-  const region = regionNamed(text, await directoryRegions(turn.store)) ?? turn.contact.region;
-  return show(turn, { events, topics, region, shown: 0 });
+  return show(turn, { events, topics, region: turn.contact.region, shown: 0 }, text);
 }
 
 /** `MORE`: the next answer to what the person last asked. */
@@ -45,11 +44,13 @@ export async function go(turn: Turn): Promise<void> {
 
 const DAY = 86_400_000;
 
-async function show(turn: Turn, browse: Browse): Promise<void> {
-  const found = await findHelp(turn.store, {
+/** The next answer to a directory question; `text`: the question, when it is new. */
+async function show(turn: Turn, browse: Browse, text?: string): Promise<void> {
+  const { entries: found, region } = await findHelp(turn.store, {
     events: browse.events,
     topics: browse.topics,
     region: browse.region,
+    text,
     country: turn.contact.country,
     lang: turn.lang,
     now: turn.now,
@@ -62,6 +63,7 @@ async function show(turn: Turn, browse: Browse): Promise<void> {
   }
   turn.session.browse = {
     ...browse,
+    region,
     shown: browse.shown + 1,
     eventId: entry.kind === 'event' ? entry._id : undefined,
   };
