@@ -33,6 +33,7 @@ import { twilioRouter, twilioSmsFastPath } from '../bots/twilio/webhook';
 import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
 import { directoryRouter } from './directory';
+import { answersRouter, questionsRouter } from './questions';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -246,6 +247,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/credentials', credentialsRouter(deps.store));
   app.use('/api/v1/stats', statsRouter(deps.store));
   app.use('/api/v1/directory', directoryRouter(deps.store, deps.triage));
+  app.use('/api/v1/questions', questionsRouter(deps.store, deps.triage, deps.wakeOutbox));
+  app.use('/api/v1/answers', answersRouter(deps.store));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store, deps.backupDir));
 

@@ -34,7 +34,7 @@ export function requireRole(store: Store, role: StaffRole) {
     if (limiter?.over(cred._id))
       throw new TooManyRequests(`over ${limiter.limit} API calls a minute for this token; slow down`, 60);
     if (RANK[cred.role] < RANK[role]) throw new Forbidden(`needs the ${role} role`);
-    req.staff = { id: cred._id, role: cred.role, name: cred.name };
+    req.staff = { id: cred._id, role: cred.role, name: cred.name, topics: cred.topics };
     await touchCredential(store, cred._id);
     next();
   };

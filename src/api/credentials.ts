@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../models';
+import { TOPICS } from '../domain/topics';
 import { createCredential, listCredentials, revokeCredential } from '../staff/credentials';
 import { Store } from '../store/types';
 import { requireRole } from './auth';
@@ -13,6 +14,11 @@ import { parseBody, strictObject } from './validation';
 export const credentialBody = strictObject({
   name: z.string().trim().min(1).max(80),
   role: z.enum(STAFF_ROLES),
+  /** An expert's topics: the questions they will see. */
+  topics: z.array(z.enum(TOPICS)).max(TOPICS.length).optional(),
+}).refine((b) => b.role !== 'expert' || (b.topics?.length ?? 0) > 0, {
+  message: 'topics: an expert needs at least one topic',
+  path: ['topics'],
 });
 
 /** `/api/v1/credentials`: admins create, list and revoke access tokens. */

@@ -8,8 +8,8 @@ export function newId(): string {
 // No 0/O, 1/I/L, so a reference read aloud or copied from a feature phone survives.
 const REF_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** Prefix of a report's reference number by kind: P-…, R-… (issue), C-… (incident). */
-export const REF_PREFIX = { price: 'P', issue: 'R', incident: 'C' } as const;
+/** Prefix of a reference number by kind: P-…, R-… (issue), C-… (incident), Q-… (a question). */
+export const REF_PREFIX = { price: 'P', issue: 'R', incident: 'C', question: 'Q' } as const;
 
 /**
  * A short reference number people can quote back (`P-4K7Q2`): 5 symbols of 31, about

@@ -234,6 +234,6 @@ export function parseCount(text: string): number | undefined {
 /** A reference number as people type it back: `r-4k7q2`, `R4K7Q2`, `ref R-4K7Q2`. */
 export function parseReference(text: string): string | undefined {
   // the letters references are made of (no 0, 1, I, L, O), so a word is not read as one: "please" is not P-LEASE
-  const m = /(?:^|[^0-9A-Z])([PRC])\s*-?\s*([2-9A-HJKMNP-Z]{5})(?![0-9A-Z])/i.exec(text.trim());
+  const m = /(?:^|[^0-9A-Z])([PRCQ])\s*-?\s*([2-9A-HJKMNP-Z]{5})(?![0-9A-Z])/i.exec(text.trim());
   return m ? `${m[1].toUpperCase()}-${m[2].toUpperCase()}` : undefined;
 }

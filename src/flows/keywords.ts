@@ -112,6 +112,18 @@ export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   events: directory((turn, kw) => askDirectory(turn, kw.rest, true)),
   more: directory(more),
   go: directory(go),
+  // `ASK how do I …`, `ASK ANON …`, or `ASK` alone: the question flow
+  ask: async (turn, kw, flows) => {
+    await adoptLanguage(turn, kw);
+    turn.end();
+    const [first, ...others] = kw.rest.split(/\s+/);
+    const anon = !!first && turn.isWord(first, 'anon');
+    const question = (anon ? others.join(' ') : kw.rest).trim();
+    return flows.start(turn, 'question', {
+      ...(question ? { question: question.slice(0, 320) } : {}),
+      ...(anon ? { privacy: 'anonymous' } : {}),
+    });
+  },
 };
 
 /**

@@ -65,6 +65,10 @@ export function worstCaseValues(t: Translator, lng: Language): Record<string, st
     summary: '',
     contact: '',
     where: '',
+    // a staff answer is checked against its SMS when written; a published answer offered
+    // to a similar question is one SMS (160) inside a two-segment prompt
+    text: '',
+    offered: 'X'.repeat(160),
   };
 }
 

@@ -82,7 +82,7 @@ export class Turn {
   /** A report flow ran: its replies are erased once sent, as they could reveal what was reported. */
   sensitive?: boolean;
   /** Set by an anonymous report: erase these inbound texts and drop the report's source key. */
-  anonymised?: { inboundIds: string[]; reportId: string };
+  anonymised?: { inboundIds: string[]; reportId?: string };
   /** A report was stored by this turn (a USSD screen offers its confirmation by SMS unless anonymous). */
   reported?: { reference: string; anonymous: boolean };
   lang: Language;

@@ -1,6 +1,7 @@
 import { Mineral, defaultUnitFor } from '../domain/minerals';
 import { market } from './actions/market';
 import { askDirectory } from './actions/knowledge';
+import { continueQuestion } from './actions/questions';
 import { PriceReading, Reading, readMessage } from './reader';
 import { FlowControl, Turn } from './turn';
 
@@ -58,7 +59,8 @@ export async function understand(turn: Turn, text: string, flows: FlowControl): 
     await askDirectory(turn, text, false);
     return true;
   }
-  return false;
+  // a reply to the answer of one's question
+  return continueQuestion(turn, text);
 }
 
 /**

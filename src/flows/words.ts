@@ -25,6 +25,7 @@ export const KEYWORDS = [
   'events',
   'more',
   'go',
+  'ask',
 ] as const;
 /** One of the keywords. */
 export type Keyword = (typeof KEYWORDS)[number];

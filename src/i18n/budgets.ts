@@ -7,6 +7,8 @@ export const SMS_BUDGETS: Record<string, number> = {
   'replies.help': 2,
   // Ten categories from the problem map, each named plainly.
   'flows.issue.category.prompt': 2,
+  // A published answer (one SMS) quoted whole, then "1 This helps 2 Ask anyway".
+  'flows.question.helps.prompt': 2,
 };
 
 /** The segment budget of a translation key. */

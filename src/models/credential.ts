@@ -1,7 +1,10 @@
 import { makeSchema } from './common';
 
-/** Staff roles, from most to least powerful. */
-export const STAFF_ROLES = ['admin', 'staff', 'viewer'] as const;
+/**
+ * Staff roles, from most to least powerful. An `expert` (invited from a partner
+ * organisation) sees and answers only the questions of their topics, nothing else.
+ */
+export const STAFF_ROLES = ['admin', 'staff', 'viewer', 'expert'] as const;
 /** A staff role. */
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -19,6 +22,8 @@ export interface Credential {
   /** Revoked credentials are refused at once; kept so audits still name them. */
   revokedAt?: Date;
   revokedBy?: string;
+  /** An expert's topics (`domain/topics.ts`): the questions they see. */
+  topics?: string[];
 }
 
 /** Schema of `credentials`. */
@@ -31,6 +36,7 @@ export const credentialSchema = makeSchema({
   lastUsedAt: Date,
   revokedAt: Date,
   revokedBy: String,
+  topics: { type: [String], default: undefined },
 });
 credentialSchema.index({ tokenHash: 1 }, { unique: true });
 credentialSchema.index({ createdAt: -1 });

@@ -26,6 +26,7 @@ import { UssdSession, ussdSessionSchema } from './ussdSession';
 import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
 import { OpsAlert, opsAlertSchema } from './opsAlert';
 import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './directoryEntry';
+import { PublishedAnswer, Question, publishedAnswerSchema, questionSchema } from './question';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -54,6 +55,8 @@ export interface Documents {
   opsAlerts: OpsAlert;
   directory: DirectoryEntry;
   rsvps: Rsvp;
+  questions: Question;
+  answers: PublishedAnswer;
 }
 
 /** Collection names. */
@@ -86,6 +89,8 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   opsAlerts: opsAlertSchema,
   directory: directoryEntrySchema,
   rsvps: rsvpSchema,
+  questions: questionSchema,
+  answers: publishedAnswerSchema,
 };
 
 export * from './audit';
@@ -109,3 +114,4 @@ export * from './ussdSession';
 export * from './whatsappContent';
 export * from './opsAlert';
 export * from './directoryEntry';
+export * from './question';

@@ -126,7 +126,7 @@ export async function recentPrices(
 /** Erases what would tie an anonymous report to its sender: the messages' texts and the report's source key. */
 export async function forgetSender(
   store: Store,
-  what: { inboundIds: string[]; reportId: string },
+  what: { inboundIds: string[]; reportId?: string },
   now: Date,
 ): Promise<void> {
   // the log keeps each message's provider id (a redelivery is still recognised) and nothing
@@ -139,7 +139,8 @@ export async function forgetSender(
       $unset: { extra: '', redacted: '', lastError: '' },
     },
   );
-  await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
+  if (what.reportId)
+    await store.collection('reports').updateOne({ _id: what.reportId }, { $unset: { sourceKey: '' } });
 }
 
 /** Marks the one-time cleaning below as done (in `jobRuns`). */

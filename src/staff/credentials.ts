@@ -19,10 +19,15 @@ export interface Staff {
   id: string;
   role: StaffRole;
   name: string;
+  /** An expert's topics: the only questions they see. */
+  topics?: string[];
 }
 
-/** How roles compare: an admin can do all a staff member can, who can do all a viewer can. */
-export const RANK: Record<StaffRole, number> = { viewer: 0, staff: 1, admin: 2 };
+/**
+ * How roles compare: an admin can do all a staff member can, who can do all a viewer can,
+ * who can read all an expert can (an expert reads only questions).
+ */
+export const RANK: Record<StaffRole, number> = { expert: -1, viewer: 0, staff: 1, admin: 2 };
 
 /** The credential of a token, revoked or not; null for a token nobody was given. */
 export function credentialOfToken(store: Store, token: string): Promise<Credential | null> {
@@ -69,17 +74,26 @@ export function credentialView(c: Credential) {
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
     revokedAt: c.revokedAt?.toISOString() ?? null,
     revokedBy: c.revokedBy ?? null,
+    ...(c.topics ? { topics: c.topics } : {}),
   };
 }
 
 /** Creates a credential; nobody creates a role above their own. The token is returned once. */
-export async function createCredential(store: Store, by: Staff, body: { name: string; role: StaffRole }) {
+export async function createCredential(
+  store: Store,
+  by: Staff,
+  body: { name: string; role: StaffRole; topics?: string[] },
+) {
   if (RANK[body.role] > RANK[by.role])
     throw new Forbidden(`a ${by.role} cannot create an ${body.role} token`);
   const token = randomBytes(24).toString('base64url');
-  const cred = await store
-    .collection('credentials')
-    .insertOne({ ...body, tokenHash: hashToken(token), createdBy: by.name });
+  const cred = await store.collection('credentials').insertOne({
+    name: body.name,
+    role: body.role,
+    ...(body.role === 'expert' ? { topics: body.topics ?? [] } : {}),
+    tokenHash: hashToken(token),
+    createdBy: by.name,
+  });
   await audit(store, by, 'credential.create', cred._id, { name: cred.name, role: cred.role });
   return { ...credentialView(cred), token };
 }

@@ -217,4 +217,25 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.locator('table.directory').count()).toBe(0);
     await context.close();
   }, 60_000);
+  test('questions on a phone: the oldest waiting first, answered from the form, the answer goes to the asker', async () => {
+    await svc.say('+243990000140', 'QUESTION comment avoir la carte de creuseur ?');
+    const ref = /Q-[0-9A-Z]{5}/.exec((await svc.say('+243990000140', '1')).join(' '))![0];
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    await logIn(page, staffToken);
+    await page.click('nav a[href="/dashboard/questions"]');
+    const card = page.locator(`section.question[data-ref="${ref}"]`);
+    expect(await card.textContent()).toContain('comment avoir la carte de creuseur');
+    await card.locator('textarea[name=text]').fill('Au bureau du SAEMAPE, avec deux photos.');
+    await Promise.all([page.waitForURL(/ok=answered/), card.locator('button[type=submit]').click()]);
+    expect(await page.textContent('.flash')).toContain('Answer sent');
+    const sent = await svc.service.store
+      .collection('outbound')
+      .findOne({ dedupeKey: { $regex: '^answer:' } });
+    expect(sent).toMatchObject({
+      to: '+243990000140',
+      text: `${ref} : Au bureau du SAEMAPE, avec deux photos. Répondez pour en savoir plus.`,
+    });
+    await context.close();
+  }, 60_000);
 });

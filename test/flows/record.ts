@@ -2,7 +2,7 @@
 //   npx tsx test/flows/record.ts +243990000001 hi 2 "PRIX OR 255000 FC G" @25
 // (`@25` moves the clock 25 hours). Read every reply before saving it as a golden file.
 import { startService } from '../helpers/service';
-import { SeedEntry, seedDirectory } from '../helpers/directory';
+import { SeedAnswer, SeedEntry, seedAnswers, seedDirectory } from '../helpers/directory';
 
 async function main() {
   const [from, ...inputs] = process.argv.slice(2);
@@ -25,6 +25,9 @@ async function main() {
     // DIRECTORY='[{"kind":"event","name":"…","startsInHours":72}]' seeds the directory
     if (process.env.DIRECTORY)
       await seedDirectory(svc.service.store, JSON.parse(process.env.DIRECTORY) as SeedEntry[], new Date(now));
+    // ANSWERS='[{"question":{"fr":"…"},"answer":{"fr":"…"}}]' seeds published answers
+    if (process.env.ANSWERS)
+      await seedAnswers(svc.service.store, JSON.parse(process.env.ANSWERS) as SeedAnswer[], new Date(now));
     for (const input of inputs) {
       if (input.startsWith('@')) {
         now += Number(input.slice(1)) * 3_600_000;
@@ -33,7 +36,7 @@ async function main() {
       }
       now += 1000;
       const replies = await svc.say(from, input.replace('{ref}', lastRef));
-      lastRef = [...replies.join(' ').matchAll(/\b[PRC]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
+      lastRef = [...replies.join(' ').matchAll(/\b[PRCQ]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
       console.log(`> ${input}`);
       if (!replies.length) console.log('<none>');
       replies.forEach((r, k) =>

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { SeedEntry } from '../helpers/directory';
+import { SeedAnswer, SeedEntry } from '../helpers/directory';
 
 /** One turn of a transcript: what the person sends, the replies expected, or a clock move. */
 export type TranscriptStep = { say: string; expect: string[] } | { advanceMs: number };
@@ -15,6 +15,8 @@ export interface Transcript {
   references: { mineral: string; amount: number; currency: string; unit: string }[];
   /** Directory entries staff made before the conversation (`directory: {json}`). */
   directory: SeedEntry[];
+  /** Answers staff published before the conversation (`answer: {json}`). */
+  answers: SeedAnswer[];
   steps: TranscriptStep[];
 }
 
@@ -25,7 +27,7 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
  * then turns. `> text` is what the person sends; `< text` lines that follow form one
  * reply (joined by newlines); `<+ text` starts another reply; `<none>` expects no reply;
  * `@ advance 25h` moves the clock. `directory: {json}` is an entry staff made (`startsInHours`
- * for an event). `{ref}` stands for any report reference number.
+ * for an event). `answer: {json}` is an answer staff published. `{ref}` stands for any report reference number.
  */
 export function parseTranscript(file: string): Transcript {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -37,6 +39,7 @@ export function parseTranscript(file: string): Transcript {
     env: {},
     references: [],
     directory: [],
+    answers: [],
     steps: [],
   };
   let i = 0;
@@ -50,6 +53,7 @@ export function parseTranscript(file: string): Transcript {
     else if (m[1] === 'clock') t.clock = new Date(m[2]);
     else if (m[1].startsWith('env.')) t.env[m[1].slice(4)] = m[2];
     else if (m[1] === 'directory') t.directory.push(JSON.parse(m[2]) as SeedEntry);
+    else if (m[1] === 'answer') t.answers.push(JSON.parse(m[2]) as SeedAnswer);
     else if (m[1] === 'reference') {
       const [mineral, amount, currency, unit] = m[2].split(/\s+/);
       t.references.push({ mineral, amount: Number(amount), currency, unit });
@@ -85,6 +89,6 @@ export function matches(expected: string, actual: string): boolean {
   const pattern = expected
     .split('{ref}')
     .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[PRC]-[0-9A-Z]{5}');
+    .join('[PRCQ]-[0-9A-Z]{5}');
   return new RegExp(`^${pattern}$`).test(actual);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startService } from '../helpers/service';
-import { seedDirectory } from '../helpers/directory';
+import { seedAnswers, seedDirectory } from '../helpers/directory';
 import { matches, parseTranscript } from './transcript';
 
 const DIR = path.join(__dirname, 'transcripts');
@@ -27,6 +27,7 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
           .insertOne({ ...r, publishedAt: new Date(now - 86_400_000) } as never);
       }
       await seedDirectory(svc.service.store, t.directory, new Date(now));
+      await seedAnswers(svc.service.store, t.answers, new Date(now));
       for (const [n, step] of t.steps.entries()) {
         if ('advanceMs' in step) {
           now += step.advanceMs;
@@ -35,7 +36,7 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
         now += 1000;
         // `{ref}` in what the person sends is the last reference the line gave them
         const replies = await svc.say(t.from, step.say.replace('{ref}', lastRef), t.channel);
-        lastRef = [...replies.join(' ').matchAll(/\b[PRC]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
+        lastRef = [...replies.join(' ').matchAll(/\b[PRCQ]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
         const ok =
           replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
         if (!ok) {

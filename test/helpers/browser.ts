@@ -37,4 +37,5 @@ export const DASHBOARD_PAGES = [
   '/dashboard/broadcasts',
   '/dashboard/contacts',
   '/dashboard/directory',
+  '/dashboard/questions',
 ];

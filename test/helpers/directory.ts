@@ -1,5 +1,6 @@
 import { DirectoryEntry } from '../../src/models';
 import { Store } from '../../src/store/types';
+import { publishAnswer } from '../../src/knowledge/questions';
 
 /** A directory entry as a test or a transcript writes it: an event's start in hours from now. */
 export type SeedEntry = Partial<DirectoryEntry> &
@@ -32,4 +33,16 @@ export async function seedDirectory(
     );
   }
   return out;
+}
+
+/** A published answer as a test or a transcript writes it. */
+export type SeedAnswer = {
+  topics?: string[];
+  question: Record<string, string>;
+  answer: Record<string, string>;
+};
+
+/** Publishes answers as staff would have, before a conversation. */
+export async function seedAnswers(store: Store, answers: SeedAnswer[], now: Date): Promise<void> {
+  for (const a of answers) await publishAnswer(store, { topics: [], ...a, by: 'test', now });
 }

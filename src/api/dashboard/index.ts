@@ -8,6 +8,7 @@ import { mountBroadcast } from './pages/broadcast';
 import { mountBroadcasts } from './pages/broadcasts';
 import { mountContacts } from './pages/contacts';
 import { mountDirectory } from './pages/directory';
+import { mountQuestions } from './pages/questions';
 import { mountLogin } from './pages/login';
 import { mountOverview } from './pages/overview';
 import { mountPolls } from './pages/polls';
@@ -49,6 +50,7 @@ const PAGES = [
   mountBroadcast,
   mountContacts,
   mountDirectory,
+  mountQuestions,
   mountAccess,
 ];
 

@@ -4,7 +4,7 @@ import { FanoutSettings } from '../../campaigns/broadcasts';
 import { ChimbaError } from '../../domain/errors';
 import { LOCALES_DIR, Translator } from '../../i18n';
 import { Logger } from '../../log';
-import { DashboardSession, MediaRef } from '../../models';
+import { DashboardSession, MediaRef, StaffRole } from '../../models';
 import type { MediaFile } from '../../bots/twilio/media';
 import { TriageSettings } from '../../reports/triage';
 import { Store } from '../../store/types';
@@ -59,25 +59,27 @@ export function sendPage(req: Request, res: Response, ctx: PageContext, page: Pa
 
 /** A GET route for a page: logged-in staff of at least `role`; others go to the login form. */
 export const page =
-  (render: Page, role: 'viewer' | 'staff' | 'admin' = 'viewer') =>
+  (render: Page, role: StaffRole = 'viewer') =>
   async (req: Request, res: Response) => {
     if (!req.dash) return res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);
     const ctx = context(req);
-    if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
+    if (!can(ctx, role)) {
+      // an expert's dashboard is the questions of their topics
+      if (req.dash.role === 'expert' && req.method === 'GET')
+        return res.redirect(303, '/dashboard/questions');
+      throw new ForbiddenPage(ctx.t('errors.role'));
+    }
     sendPage(req, res, ctx, await render(req, ctx));
   };
 
 /** A POST route that changes something: a session, the CSRF token, and at least `role`. */
 export const action =
-  (
-    handle: (req: Request, res: Response, ctx: PageContext) => Promise<void>,
-    role: 'staff' | 'viewer' | 'admin' = 'staff',
-  ) =>
+  (handle: (req: Request, res: Response, ctx: PageContext) => Promise<void>, role: StaffRole = 'staff') =>
   async (req: Request, res: Response) => {
     if (!req.dash) throw new Unauthenticated();
     checkCsrf(req);
     const ctx = context(req);
-    if (role !== 'viewer' && !can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
+    if (!can(ctx, role)) throw new ForbiddenPage(ctx.t('errors.role'));
     await handle(req, res, ctx);
   };
 

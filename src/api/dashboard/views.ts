@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { DashboardSession, Report } from '../../models';
+import { DashboardSession, Report, StaffRole } from '../../models';
+import { RANK } from '../../staff/credentials';
 import { Html, html } from './html';
 
 /** Where the dashboard's CSS and JS live, from `src/` and from `dist/` alike. */
@@ -26,12 +27,12 @@ export interface PageContext {
 }
 
 /** A role at least `role`? */
-export function can(ctx: PageContext, role: 'staff' | 'admin'): boolean {
+export function can(ctx: PageContext, role: StaffRole): boolean {
   const r = ctx.dash?.role;
-  return role === 'staff' ? r === 'staff' || r === 'admin' : r === 'admin';
+  return !!r && RANK[r] >= RANK[role];
 }
 
-const NAV: [string, string, 'viewer' | 'staff' | 'admin'][] = [
+const NAV: [string, string, StaffRole][] = [
   ['/dashboard', 'nav.overview', 'viewer'],
   ['/dashboard/prices', 'nav.prices', 'viewer'],
   ['/dashboard/reports', 'nav.reports', 'viewer'],
@@ -39,6 +40,7 @@ const NAV: [string, string, 'viewer' | 'staff' | 'admin'][] = [
   ['/dashboard/broadcasts', 'nav.broadcasts', 'viewer'],
   ['/dashboard/contacts', 'nav.contacts', 'viewer'],
   ['/dashboard/directory', 'nav.directory', 'viewer'],
+  ['/dashboard/questions', 'nav.questions', 'expert'],
   ['/dashboard/access', 'nav.access', 'admin'],
 ];
 
@@ -70,7 +72,7 @@ export function layout(ctx: PageContext, title: string, body: Html, flash?: stri
           ${
             ctx.dash
               ? html`<nav aria-label="${t('nav.label')}">
-                    ${NAV.filter(([, , role]) => role === 'viewer' || can(ctx, role)).map(
+                    ${NAV.filter(([, , role]) => can(ctx, role)).map(
                       ([href, key]) =>
                         html`<a href="${href}" ${current(href) ? html` aria-current="page"` : ''}
                           >${t(key)}</a

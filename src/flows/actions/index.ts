@@ -4,6 +4,7 @@ import { lookupActions } from './market';
 import { profileActions } from './profile';
 import { reportActions } from './reports';
 import { surveyActions } from './surveys';
+import { questionActions } from './questions';
 
 /** What an `action` step of a flow runs. */
 export type Action = (turn: Turn) => Promise<void> | void;
@@ -23,7 +24,13 @@ export function registry(...groups: Record<string, Action>[]): ActionRegistry {
 }
 
 /** Every action Chimba's flows (built-in and stored) may name. */
-export const FLOW_ACTIONS = registry(profileActions, reportActions, surveyActions, lookupActions);
+export const FLOW_ACTIONS = registry(
+  profileActions,
+  reportActions,
+  surveyActions,
+  lookupActions,
+  questionActions,
+);
 
 /** Refuses a flow that names an action the registry does not have, naming the flow, step and action. */
 export function checkActions(flow: Flow, actions: ActionRegistry): void {

@@ -3,6 +3,7 @@ import { parseReference } from '../../domain/reports';
 import { reportByReference } from '../../reports/store';
 import { marketMessage } from '../../stats/market';
 import { Turn } from '../turn';
+import { questionStatus } from './questions';
 
 /** `PRICE GOLD?`: the latest reference price staff published and the median of recent local reports. */
 export async function market(turn: Turn, named: Mineral | undefined): Promise<void> {
@@ -24,6 +25,7 @@ export async function market(turn: Turn, named: Mineral | undefined): Promise<vo
 export async function status(turn: Turn, rest: string): Promise<void> {
   const ref = parseReference(rest);
   if (!ref) return turn.say('status.usage');
+  if (ref.startsWith('Q-')) return questionStatus(turn, ref);
   const report = await reportByReference(turn.store, ref);
   const visible = report && (report.anonymous || report.contactId === turn.contact._id);
   if (!visible) return turn.say('status.notFound', { ref });

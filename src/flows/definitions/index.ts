@@ -4,6 +4,7 @@ import { issueFlow } from './issue';
 import { languageFlow } from './language';
 import { marketFlow, statusFlow } from './lookups';
 import { priceFlow } from './price';
+import { questionFlow } from './question';
 import { registrationFlow } from './registration';
 import { welcomeFlow } from './welcome';
 
@@ -14,6 +15,7 @@ export {
   languageFlow,
   marketFlow,
   priceFlow,
+  questionFlow,
   registrationFlow,
   statusFlow,
   welcomeFlow,
@@ -34,5 +36,6 @@ export const BUILTIN_FLOWS: Record<string, Flow> = Object.fromEntries(
     incidentFlow,
     marketFlow,
     statusFlow,
+    questionFlow,
   ].map((f) => [f.id, f]),
 );

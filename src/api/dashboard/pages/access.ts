@@ -1,6 +1,7 @@
 import { Request } from 'express';
 import { BadRequest, Forbidden } from '../../../domain/errors';
 import { STAFF_ROLES } from '../../../models';
+import { TOPICS } from '../../../domain/topics';
 import { createCredential, listCredentials, revokeCredential } from '../../../staff/credentials';
 import { credentialBody } from '../../credentials';
 import { parseBody } from '../../validation';
@@ -44,6 +45,16 @@ export const mountAccess: Mount = (r, deps) => {
             STAFF_ROLES.map((x) => ({ value: x, label: t(`roles.${x}`) })),
             'staff',
           )}
+          <fieldset>
+            <legend>${t('access.topics')}</legend>
+            ${TOPICS.map(
+              (x) =>
+                html`<label class="check"
+                  ><input type="checkbox" name="topics" value="${x}" />
+                  ${t(`directory.topicNames.${x}`)}</label
+                >`,
+            )}
+          </fieldset>
           <button type="submit">${t('access.submit')}</button>
         </form>
         <section>
@@ -91,8 +102,14 @@ export const mountAccess: Mount = (r, deps) => {
     '/access',
     action(async (req, res, ctx) => {
       try {
-        const { name, role } = req.body as Record<string, unknown>;
-        const body = parseBody(credentialBody, { name, role });
+        const { name, role, topics } = req.body as Record<string, unknown>;
+        const body = parseBody(credentialBody, {
+          name,
+          role,
+          ...(role === 'expert'
+            ? { topics: topics === undefined ? [] : ([] as unknown[]).concat(topics) }
+            : {}),
+        });
         const made = await createCredential(store, staffOf(ctx.dash!), body);
         res.set('Cache-Control', 'no-store');
         sendPage(req, res, ctx, await render(req, ctx, { name: made.name, token: made.token }));

@@ -42,7 +42,7 @@ const SHOWN = /^(image\/(jpeg|png|gif|webp)|audio\/(ogg|mpeg|mp4|amr|aac)|video\
 async function sendMedia(deps: DashboardDeps, req: Request, res: Response): Promise<void> {
   if (!req.dash) throw new Unauthenticated();
   // a photo can show a face or a place: staff who triage see it, observers do not
-  if (req.dash.role === 'viewer') throw new ForbiddenPage('staff only');
+  if (req.dash.role === 'viewer' || req.dash.role === 'expert') throw new ForbiddenPage('staff only');
   const x = await reportById(deps.store, String(req.params.id));
   const ref = x?.media?.[Number(req.params.n)];
   if (!ref || !deps.media) throw new NotFound('no such photo');
