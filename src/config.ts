@@ -169,6 +169,8 @@ const envSchema = z.object({
     }),
   RETENTION_DAYS: number(365, { min: 1, int: true }),
   POLL_DEFAULT_DAYS: number(7, { min: 1, max: 365, int: true }),
+  /** The hour (0–23, each person's country time) lessons of a series go at. */
+  DELIVERY_HOURS: number(9, { min: 0, max: 23, int: true }),
   INBOUND_PER_SENDER_PER_HOUR: number(120, { min: 1, int: true }),
   INBOUND_GLOBAL_PER_MINUTE: number(600, { min: 1, int: true }),
   API_RATE_PER_MINUTE: number(600, { min: 1, int: true }),
@@ -357,6 +359,7 @@ const configSchema = envSchema.transform((e, ctx) => {
     retentionDays: e.RETENTION_DAYS,
     /** A poll created without `closesAt` closes this many days after it opens. */
     pollDefaultDays: e.POLL_DEFAULT_DAYS,
+    deliveryHour: e.DELIVERY_HOURS,
     /** One sender over this many messages an hour is logged but not answered. */
     inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
     /** Messages answered per minute across all senders; beyond it, logged but not answered. */

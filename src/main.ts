@@ -30,6 +30,7 @@ import { forgetLeftovers } from './reports/store';
 import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { sendEventReminders } from './knowledge/reminders';
+import { deliverLessons } from './knowledge/lessons';
 import { Scheduler } from './schedulers';
 import { foldAllPending, foldSoon } from './stats/rollups';
 import { openStore } from './store';
@@ -99,6 +100,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       smsFoldGsm: config.smsFoldGsm,
       oncallSms: config.oncallSms,
       smsRoutes: config.smsRoutes,
+      deliveryHour: config.deliveryHour,
     },
   });
 
@@ -235,12 +237,33 @@ export async function createService(config: Config, options: ServiceOptions = {}
         },
       },
       {
+        // lessons of the series people follow, at their delivery hour (catches up at start)
+        name: 'lessons',
+        cron: '*/10 * * * *',
+        runAtStart: true,
+        run: async () => {
+          const n = await deliverLessons(
+            store,
+            translator,
+            startFlow,
+            {
+              defaultLanguage: config.defaultLanguage,
+              smsFoldGsm: config.smsFoldGsm,
+              deliveryHour: config.deliveryHour,
+            },
+            options.clock?.(),
+          );
+          if (n) outbox.notify();
+          return n;
+        },
+      },
+      {
         // the day before an event, everyone who said GO (catches up at start)
         name: 'event-reminders',
         cron: '5 * * * *',
         runAtStart: true,
         run: async () => {
-          const n = await sendEventReminders(store, translator, fanout);
+          const n = await sendEventReminders(store, translator, fanout, options.clock?.());
           if (n) outbox.notify();
           return n;
         },
@@ -290,6 +313,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     backupDir: path.join(config.dataDir, 'backups'),
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
+    deliveryHour: config.deliveryHour,
     wakeOutbox: () => outbox.notify(),
     kick: () => void scheduler.runNow('broadcasts'),
     accepting: () => accepting,

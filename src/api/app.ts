@@ -34,6 +34,7 @@ import { RequestListener } from 'node:http';
 import { requireJson } from './validation';
 import { directoryRouter } from './directory';
 import { answersRouter, questionsRouter } from './questions';
+import { seriesRouter } from './series';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -65,6 +66,8 @@ export interface AppDeps {
   apiRatePerMinute: number;
   fanout: FanoutSettings;
   triage: TriageSettings;
+  /** The local hour lessons go at (`DELIVERY_HOURS`). */
+  deliveryHour: number;
   /** Messages were queued outside a flow (a triage update): send them now. */
   wakeOutbox: () => void;
   /** Something became due (a broadcast to send now): run the scheduled work without waiting for the tick. */
@@ -249,6 +252,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/directory', directoryRouter(deps.store, deps.triage));
   app.use('/api/v1/questions', questionsRouter(deps.store, deps.triage, deps.wakeOutbox));
   app.use('/api/v1/answers', answersRouter(deps.store));
+  app.use('/api/v1/series', seriesRouter(deps.store, { ...deps.triage, deliveryHour: deps.deliveryHour }));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store, deps.backupDir));
 

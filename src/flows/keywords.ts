@@ -2,6 +2,7 @@ import { isLanguage } from '../domain/language';
 import { link } from './actions/link';
 import { market, status } from './actions/market';
 import { askDirectory, go, more } from './actions/knowledge';
+import { learn, next, stop as stopSeries } from './actions/series';
 import { restart, setLanguage, setSite, stop, subscribe } from './actions/profile';
 import { oneShot } from './actions/reports';
 import { languageFromWord } from './inputs';
@@ -112,6 +113,13 @@ export const KEYWORD_HANDLERS: Readonly<Record<Keyword, KeywordHandler>> = {
   events: directory((turn, kw) => askDirectory(turn, kw.rest, true)),
   more: directory(more),
   go: directory(go),
+  learn: directory((turn, kw) => learn(turn, kw.rest)),
+  pause: directory((turn) => stopSeries(turn, 'paused')),
+  quit: directory((turn) => stopSeries(turn, 'quit')),
+  next: async (turn, kw, flows) => {
+    await adoptLanguage(turn, kw);
+    return next(turn, flows);
+  },
   // `ASK how do I …`, `ASK ANON …`, or `ASK` alone: the question flow
   ask: async (turn, kw, flows) => {
     await adoptLanguage(turn, kw);

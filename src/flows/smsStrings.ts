@@ -69,6 +69,12 @@ export function worstCaseValues(t: Translator, lng: Language): Record<string, st
     // to a similar question is one SMS (160) inside a two-segment prompt
     text: '',
     offered: 'X'.repeat(160),
+    // series: a title of 30 characters, ten keys to join, the longest spacing; a lesson's
+    // own text is checked when staff save the series
+    title: 'X'.repeat(30),
+    keys: Array.from({ length: 10 }, () => 'XXXXXXXX').join(', '),
+    total: 99,
+    hour: 23,
   };
 }
 

@@ -18,6 +18,8 @@ export interface FlowSettings {
   smsFoldGsm: boolean;
   /** On-call phone numbers for urgent incident alerts. */
   oncallSms?: string[];
+  /** The local hour lessons of a series go at (`DELIVERY_HOURS`); 9 when not set. */
+  deliveryHour?: number;
   /** Which provider carries SMS to a number that never wrote (on-call alerts); the simulator without. */
   smsRoutes?: SmsRoutes;
 }
@@ -179,4 +181,6 @@ export interface FlowControl {
   start(turn: Turn, flowId: string, answers?: Record<string, unknown>): Promise<void>;
   /** A word that is an answer (yes, no, skip, anon): to the open question, a poll, or not understood. */
   answerOpen(turn: Turn, text: string): Promise<void>;
+  /** Makes a flow stored as data (a survey, a lesson's question) ready to start; undefined when there is none. */
+  loadFlow(flowId: string): Promise<unknown>;
 }

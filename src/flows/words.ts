@@ -26,6 +26,10 @@ export const KEYWORDS = [
   'more',
   'go',
   'ask',
+  'learn',
+  'pause',
+  'next',
+  'quit',
 ] as const;
 /** One of the keywords. */
 export type Keyword = (typeof KEYWORDS)[number];
@@ -37,6 +41,9 @@ const WHOLE_MESSAGE: ReadonlySet<Keyword> = new Set([
   'menu',
   'more',
   'go',
+  'pause',
+  'next',
+  'quit',
   'cancel',
   'skip',
   'yes',

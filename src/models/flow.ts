@@ -4,7 +4,8 @@ import { makeSchema } from './common';
 /** A flow stored as data (a survey staff made): the engine runs it like a built-in one. */
 export interface StoredFlow {
   _id: string;
-  kind: 'survey';
+  /** A staff survey, or the question of a series lesson (`quiz_<series>_<n>`). */
+  kind: 'survey' | 'quiz';
   title: string;
   /** The flow definition, validated by the flow schema when loaded. */
   definition: Record<string, unknown>;
@@ -23,7 +24,7 @@ export interface StoredFlow {
 /** Schema of `flows`. */
 export const flowDocSchema = makeSchema({
   _id: { type: String, required: true },
-  kind: { type: String, enum: ['survey'], required: true },
+  kind: { type: String, enum: ['survey', 'quiz'], required: true },
   title: { type: String, required: true, maxlength: 120 },
   definition: { type: Schema.Types.Mixed, required: true },
   questions: { type: [Schema.Types.Mixed], required: true },

@@ -27,6 +27,7 @@ import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
 import { OpsAlert, opsAlertSchema } from './opsAlert';
 import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './directoryEntry';
 import { PublishedAnswer, Question, publishedAnswerSchema, questionSchema } from './question';
+import { Enrolment, Series, enrolmentSchema, seriesSchema } from './series';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -57,6 +58,8 @@ export interface Documents {
   rsvps: Rsvp;
   questions: Question;
   answers: PublishedAnswer;
+  series: Series;
+  enrolments: Enrolment;
 }
 
 /** Collection names. */
@@ -91,6 +94,8 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   rsvps: rsvpSchema,
   questions: questionSchema,
   answers: publishedAnswerSchema,
+  series: seriesSchema,
+  enrolments: enrolmentSchema,
 };
 
 export * from './audit';
@@ -115,3 +120,4 @@ export * from './whatsappContent';
 export * from './opsAlert';
 export * from './directoryEntry';
 export * from './question';
+export * from './series';

@@ -2,7 +2,8 @@
 //   npx tsx test/flows/record.ts +243990000001 hi 2 "PRIX OR 255000 FC G" @25
 // (`@25` moves the clock 25 hours). Read every reply before saving it as a golden file.
 import { startService } from '../helpers/service';
-import { SeedAnswer, SeedEntry, seedAnswers, seedDirectory } from '../helpers/directory';
+import { SeedAnswer, SeedEntry, seedAnswers, seedDirectory, seedSeries } from '../helpers/directory';
+import { SeriesInput } from '../../src/knowledge/series';
 
 async function main() {
   const [from, ...inputs] = process.argv.slice(2);
@@ -28,6 +29,9 @@ async function main() {
     // ANSWERS='[{"question":{"fr":"…"},"answer":{"fr":"…"}}]' seeds published answers
     if (process.env.ANSWERS)
       await seedAnswers(svc.service.store, JSON.parse(process.env.ANSWERS) as SeedAnswer[], new Date(now));
+    // SERIES='[{"key":"SAFETY",…}]' seeds learning series
+    if (process.env.SERIES)
+      await seedSeries(svc.service.store, JSON.parse(process.env.SERIES) as SeriesInput[], new Date(now));
     for (const input of inputs) {
       if (input.startsWith('@')) {
         now += Number(input.slice(1)) * 3_600_000;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { SeedAnswer, SeedEntry } from '../helpers/directory';
+import { SeriesInput } from '../../src/knowledge/series';
 
 /** One turn of a transcript: what the person sends, the replies expected, or a clock move. */
 export type TranscriptStep = { say: string; expect: string[] } | { advanceMs: number };
@@ -17,6 +18,8 @@ export interface Transcript {
   directory: SeedEntry[];
   /** Answers staff published before the conversation (`answer: {json}`). */
   answers: SeedAnswer[];
+  /** Learning series staff wrote (`series: {json}`). */
+  series: SeriesInput[];
   steps: TranscriptStep[];
 }
 
@@ -27,7 +30,8 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
  * then turns. `> text` is what the person sends; `< text` lines that follow form one
  * reply (joined by newlines); `<+ text` starts another reply; `<none>` expects no reply;
  * `@ advance 25h` moves the clock. `directory: {json}` is an entry staff made (`startsInHours`
- * for an event). `answer: {json}` is an answer staff published. `{ref}` stands for any report reference number.
+ * for an event). `answer: {json}` is an answer staff published,
+ * `series: {json}` a learning series. `{ref}` stands for any report reference number.
  */
 export function parseTranscript(file: string): Transcript {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -40,6 +44,7 @@ export function parseTranscript(file: string): Transcript {
     references: [],
     directory: [],
     answers: [],
+    series: [],
     steps: [],
   };
   let i = 0;
@@ -54,6 +59,7 @@ export function parseTranscript(file: string): Transcript {
     else if (m[1].startsWith('env.')) t.env[m[1].slice(4)] = m[2];
     else if (m[1] === 'directory') t.directory.push(JSON.parse(m[2]) as SeedEntry);
     else if (m[1] === 'answer') t.answers.push(JSON.parse(m[2]) as SeedAnswer);
+    else if (m[1] === 'series') t.series.push(JSON.parse(m[2]) as SeriesInput);
     else if (m[1] === 'reference') {
       const [mineral, amount, currency, unit] = m[2].split(/\s+/);
       t.references.push({ mineral, amount: Number(amount), currency, unit });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startService } from '../helpers/service';
-import { seedAnswers, seedDirectory } from '../helpers/directory';
+import { seedAnswers, seedDirectory, seedSeries } from '../helpers/directory';
 import { matches, parseTranscript } from './transcript';
 
 const DIR = path.join(__dirname, 'transcripts');
@@ -28,6 +28,7 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
       }
       await seedDirectory(svc.service.store, t.directory, new Date(now));
       await seedAnswers(svc.service.store, t.answers, new Date(now));
+      await seedSeries(svc.service.store, t.series, new Date(now));
       for (const [n, step] of t.steps.entries()) {
         if ('advanceMs' in step) {
           now += step.advanceMs;

@@ -38,4 +38,5 @@ export const DASHBOARD_PAGES = [
   '/dashboard/contacts',
   '/dashboard/directory',
   '/dashboard/questions',
+  '/dashboard/series',
 ];

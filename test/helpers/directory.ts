@@ -1,6 +1,8 @@
 import { DirectoryEntry } from '../../src/models';
 import { Store } from '../../src/store/types';
 import { publishAnswer } from '../../src/knowledge/questions';
+import { SeriesInput, createSeries } from '../../src/knowledge/series';
+import { Translator } from '../../src/i18n';
 
 /** A directory entry as a test or a transcript writes it: an event's start in hours from now. */
 export type SeedEntry = Partial<DirectoryEntry> &
@@ -45,4 +47,9 @@ export type SeedAnswer = {
 /** Publishes answers as staff would have, before a conversation. */
 export async function seedAnswers(store: Store, answers: SeedAnswer[], now: Date): Promise<void> {
   for (const a of answers) await publishAnswer(store, { topics: [], ...a, by: 'test', now });
+}
+
+/** Series as staff would have written them (through the same checks), before a conversation. */
+export async function seedSeries(store: Store, all: SeriesInput[], now: Date): Promise<void> {
+  for (const x of all) await createSeries(store, new Translator('en'), 'en', x, 'test', now);
 }

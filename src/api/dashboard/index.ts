@@ -9,6 +9,7 @@ import { mountBroadcasts } from './pages/broadcasts';
 import { mountContacts } from './pages/contacts';
 import { mountDirectory } from './pages/directory';
 import { mountQuestions } from './pages/questions';
+import { mountSeries } from './pages/series';
 import { mountLogin } from './pages/login';
 import { mountOverview } from './pages/overview';
 import { mountPolls } from './pages/polls';
@@ -51,6 +52,7 @@ const PAGES = [
   mountContacts,
   mountDirectory,
   mountQuestions,
+  mountSeries,
   mountAccess,
 ];
 

@@ -41,6 +41,7 @@ const NAV: [string, string, StaffRole][] = [
   ['/dashboard/contacts', 'nav.contacts', 'viewer'],
   ['/dashboard/directory', 'nav.directory', 'viewer'],
   ['/dashboard/questions', 'nav.questions', 'expert'],
+  ['/dashboard/series', 'nav.series', 'viewer'],
   ['/dashboard/access', 'nav.access', 'admin'],
 ];
 

@@ -5,6 +5,7 @@ import { profileActions } from './profile';
 import { reportActions } from './reports';
 import { surveyActions } from './surveys';
 import { questionActions } from './questions';
+import { seriesActions } from './series';
 
 /** What an `action` step of a flow runs. */
 export type Action = (turn: Turn) => Promise<void> | void;
@@ -30,6 +31,7 @@ export const FLOW_ACTIONS = registry(
   surveyActions,
   lookupActions,
   questionActions,
+  seriesActions,
 );
 
 /** Refuses a flow that names an action the registry does not have, naming the flow, step and action. */
