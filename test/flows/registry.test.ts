@@ -51,8 +51,12 @@ describe('the flow engine checks flows against its actions when it loads them', 
       /twice/,
     );
     expect(Object.keys(FLOW_ACTIONS).sort()).toEqual([
+      'answerHelped',
       'checkOutlier',
       'marketAnswer',
+      'offerAnswer',
+      'openQuestion',
+      'quizAnswer',
       'reportStatus',
       'saveProfile',
       'setLanguage',

@@ -173,6 +173,8 @@ describe('anonymous reports cannot be linked back to the sender', () => {
       const opened = (await svc.say(from, '2')).join(' ');
       const reference = /Q-[0-9A-Z]{5}/.exec(opened)![0];
       const store = svc.service.store;
+      // what was said to them is forgotten once sent
+      await drained(store);
       const contact = (await store.collection('contacts').findOne({}))!;
       const question = (await store.collection('questions').findOne({ reference }))!;
       expect(question).toMatchObject({ anonymous: true, state: 'waiting' });
