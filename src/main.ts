@@ -31,6 +31,7 @@ import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
 import { sendEventReminders } from './knowledge/reminders';
 import { deliverLessons } from './knowledge/lessons';
+import { digestTips } from './knowledge/digest';
 import { Scheduler } from './schedulers';
 import { foldAllPending, foldSoon } from './stats/rollups';
 import { openStore } from './store';
@@ -231,7 +232,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
         cron: config.digestCron,
         catchUpAfterMs: 7 * 86_400_000,
         run: async () => {
-          const n = await sendPriceDigest(store, translator, fanout);
+          const now = new Date();
+          const tips = await digestTips(store, translator, config.defaultLanguage, now);
+          const n = await sendPriceDigest(store, translator, fanout, now, tips);
           if (n) outbox.notify();
           return n;
         },

@@ -1,7 +1,9 @@
 import { Mineral } from '../domain/minerals';
 import { marketMessage } from '../stats/market';
 import { Translator } from '../i18n';
-import { OutboundMessage } from '../models';
+import { Contact, OutboundMessage } from '../models';
+import { Language } from '../domain/language';
+import { renderSms } from '../i18n/render';
 import { addressedTo, compose, enqueue } from '../outbox/compose';
 import { NewDoc, Store } from '../store/types';
 import { contactCurrency, contactLanguage, pickAddress } from '../contacts/contacts';
@@ -27,6 +29,8 @@ export async function sendPriceDigest(
   translator: Translator,
   s: FanoutSettings,
   now = new Date(),
+  /** What the knowledge network has new for one person, best first (`knowledge/digest.ts`). */
+  tips?: (contact: Contact, lang: Language) => Promise<string[]>,
 ): Promise<number> {
   const week = isoWeek(now);
   const contacts = await store.collection('contacts').find({ subscriptions: 'prices', optedOut: false });
@@ -53,8 +57,12 @@ export async function sendPriceDigest(
       text = translator.t(lang, key, vars);
       cache.set(cacheKey, text);
     }
+    // one tip that is new for them, the first that still fits the one SMS; none when nothing is new
+    const withTip = (await tips?.(c, lang))
+      ?.map((tip) => `${text}${/[.!?]$/.test(text) ? '' : '.'} ${tip}`)
+      .find((full) => renderSms({ text: full }, s.smsFoldGsm).segments === 1);
     const envelope = { ...addressedTo(address, c._id), dedupeKey: `digest:${week}:${c._id}`, now };
-    messages.push(...compose({ text }, envelope, s.smsFoldGsm));
+    messages.push(...compose({ text: withTip ?? text }, envelope, s.smsFoldGsm));
   }
   return enqueue(store, messages);
 }

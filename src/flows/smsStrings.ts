@@ -10,8 +10,21 @@ import { AskStep } from '../models/flowDefinition';
 import { TOPICS } from '../domain/topics';
 import { eventWhen } from '../knowledge/answers';
 
-/** Trees of labels that only appear inside other messages, never on their own. */
-const LABEL_TREES = ['minerals', 'roles', 'answers', 'keywords', 'issues', 'incidents', 'privacy', 'topics'];
+/**
+ * Trees of labels that only appear inside other messages, never on their own (`digest`:
+ * the tips a weekly digest adds only when the whole still fits one SMS, checked as it is made).
+ */
+const LABEL_TREES = [
+  'minerals',
+  'roles',
+  'answers',
+  'keywords',
+  'issues',
+  'incidents',
+  'privacy',
+  'topics',
+  'digest',
+];
 
 /** Every leaf key of a resource tree. */
 export function leafKeys(tree: unknown, prefix = ''): string[] {

@@ -4,8 +4,86 @@ import { isoWeek, purgeOld } from '../../src/campaigns/digest';
 import { Scheduler } from '../../src/schedulers';
 import { engines } from '../helpers/engines';
 import { TEST_ADMIN_TOKEN, startService } from '../helpers/service';
+import { seedAnswers, seedDirectory } from '../helpers/directory';
 
 describe('the weekly price digest', () => {
+  test('adds one thing new from the knowledge network near each person, only when the SMS stays one segment', async () => {
+    const svc = await startService();
+    try {
+      const store = svc.service.store;
+      const now = new Date();
+      await svc.say('+243990000911', 'ABONNER PRIX');
+      await svc.say('+233240000912', 'SUB PRICES');
+      await svc.say('+233240000913', 'SUB PRICES');
+      await store
+        .collection('contacts')
+        .updateOne(
+          { 'addresses.value': '+243990000911' },
+          { $set: { region: 'Sud-Kivu', role: 'processor' } },
+        );
+      await store
+        .collection('contacts')
+        .updateOne({ 'addresses.value': '+233240000913' }, { $set: { region: 'Ashanti' } });
+      // an event near the Congolese subscriber, one far away; an answer published this week in English
+      await seedDirectory(
+        store,
+        [
+          {
+            kind: 'event',
+            name: 'Dialogue Kamituga',
+            topics: ['land_conflict'],
+            regions: ['Sud-Kivu'],
+            countries: ['CD'],
+            place: 'Kamituga',
+            startsInHours: 72,
+          },
+          {
+            kind: 'event',
+            name: 'Atelier Kolwezi',
+            topics: ['safety'],
+            regions: ['Lualaba'],
+            countries: ['CD'],
+            place: 'Kolwezi',
+            startsInHours: 48,
+          },
+          {
+            kind: 'organisation',
+            name: 'Ashanti Small-Scale Miners Savings Union',
+            topics: ['finance'],
+            regions: ['Ashanti'],
+            countries: ['GH'],
+            summary: { en: 'Loans.' },
+          },
+        ],
+        now,
+      );
+      await seedAnswers(
+        store,
+        [{ question: { en: 'Where to test the water for mercury?' }, answer: { en: 'The district lab.' } }],
+        now,
+      );
+
+      await svc.service.scheduler.runNow('price-digest');
+      const digests = await store
+        .collection('outbound')
+        .find({ dedupeKey: { $regex: '^digest:' } }, { sort: { to: 1 } });
+      expect(digests.map((d) => [d.to, d.segments])).toEqual([
+        ['+233240000912', 1],
+        ['+233240000913', 1],
+        ['+243990000911', 1],
+      ]);
+      const [ghana, ashanti, congo] = digests.map((d) => d.text);
+      expect(congo).toMatch(/^Or : .* Événement : Dialogue Kamituga, [^,]+, \d\d:\d\d\. EVENEMENTS\.$/);
+      expect(congo).not.toContain('Kolwezi');
+      expect(ghana).toMatch(/\. Answered: Where to test the water for mercury\? ASK yours\.$/);
+      // the entry near the Ashanti subscriber would make two SMS: the answer, shorter, goes instead
+      expect(ashanti).not.toContain('Savings Union');
+      expect(ashanti).toMatch(/Answered: Where to test the water for mercury\? ASK yours\.$/);
+    } finally {
+      await svc.stop();
+    }
+  });
+
   test('goes once a week to those who sent SUB PRICES, with the reference price and the local median', async () => {
     const svc = await startService();
     try {

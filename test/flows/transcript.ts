@@ -2,8 +2,16 @@ import fs from 'node:fs';
 import { SeedAnswer, SeedEntry } from '../helpers/directory';
 import { SeriesInput } from '../../src/knowledge/series';
 
-/** One turn of a transcript: what the person sends, the replies expected, or a clock move. */
-export type TranscriptStep = { say: string; expect: string[] } | { advanceMs: number };
+/**
+ * One turn of a transcript: what the person sends and the replies expected; or something
+ * that happens without them (a scheduled job runs, staff answer their question) and the
+ * messages it queues for them; or a clock move.
+ */
+export type TranscriptStep =
+  | { say: string; expect: string[] }
+  | { job: string; expect: string[] }
+  | { staffAnswer: string; expect: string[] }
+  | { advanceMs: number };
 
 /** A parsed transcript file. */
 export interface Transcript {
@@ -29,7 +37,9 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
  * Reads a transcript: header lines (`from:`, `channel:`, `clock:`, `env.NAME:`), `---`,
  * then turns. `> text` is what the person sends; `< text` lines that follow form one
  * reply (joined by newlines); `<+ text` starts another reply; `<none>` expects no reply;
- * `@ advance 25h` moves the clock. `directory: {json}` is an entry staff made (`startsInHours`
+ * `@ advance 25h` moves the clock; `@ job lessons` runs a scheduled job and `@ staff answer
+ * text` answers the person's waiting question through the API, each followed by the `<`
+ * messages they queue for the person. `directory: {json}` is an entry staff made (`startsInHours`
  * for an event). `answer: {json}` is an answer staff published,
  * `series: {json}` a learning series. `{ref}` stands for any report reference number.
  */
@@ -65,7 +75,7 @@ export function parseTranscript(file: string): Transcript {
       t.references.push({ mineral, amount: Number(amount), currency, unit });
     }
   }
-  let current: { say: string; expect: string[] } | undefined;
+  let current: Exclude<TranscriptStep, { advanceMs: number }> | undefined;
   for (i++; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith('> ')) {
@@ -78,6 +88,12 @@ export function parseTranscript(file: string): Transcript {
       const text = line.startsWith('<+ ') ? line.slice(3) : line.slice(2);
       if (line.startsWith('<+ ') || current.expect.length === 0) current.expect.push(text);
       else current.expect[current.expect.length - 1] += '\n' + text;
+    } else if (line.startsWith('@ job ')) {
+      current = { job: line.slice(6).trim(), expect: [] };
+      t.steps.push(current);
+    } else if (line.startsWith('@ staff answer ')) {
+      current = { staffAnswer: line.slice(15).trim(), expect: [] };
+      t.steps.push(current);
     } else if (line.startsWith('@ advance ')) {
       const m = /^@ advance (\d+)([smhd])$/.exec(line.trim());
       if (!m) throw new Error(`${file}:${i + 1}: bad advance`);

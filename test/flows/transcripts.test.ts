@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startService } from '../helpers/service';
+import { api, startService } from '../helpers/service';
 import { seedAnswers, seedDirectory, seedSeries } from '../helpers/directory';
 import { matches, parseTranscript } from './transcript';
 
@@ -35,14 +35,35 @@ describe('flow transcripts (what a person sends, what the line answers)', () => 
           continue;
         }
         now += 1000;
-        // `{ref}` in what the person sends is the last reference the line gave them
-        const replies = await svc.say(t.from, step.say.replace('{ref}', lastRef), t.channel);
+        let replies: string[];
+        if ('say' in step) {
+          // `{ref}` in what the person sends is the last reference the line gave them
+          replies = await svc.say(t.from, step.say.replace('{ref}', lastRef), t.channel);
+        } else {
+          // what a job or staff queue for the person
+          const out = svc.service.store.collection('outbound');
+          const toThem = () => out.find({ to: t.from }, { sort: { createdAt: 1 } });
+          // (replies of a report or question conversation lose their recipient once sent: compare ids)
+          const before = new Set((await toThem()).map((m) => m._id));
+          if ('job' in step) await svc.service.scheduler.runNow(step.job);
+          else {
+            // the newest waiting question (an anonymous one keeps the hour only)
+            const [q] = await svc.service.store
+              .collection('questions')
+              .find({ state: 'waiting' }, { sort: { waitingSince: -1 }, limit: 1 });
+            const res = await api(svc, 'POST', `/api/v1/questions/${q._id}/answer`, {
+              text: step.staffAnswer,
+            });
+            expect(res.status).toBe(200);
+          }
+          replies = (await toThem()).filter((m) => !before.has(m._id)).map((m) => m.text);
+        }
         lastRef = [...replies.join(' ').matchAll(/\b[PRCQ]-[0-9A-Z]{5}\b/g)].pop()?.[0] ?? lastRef;
         const ok =
           replies.length === step.expect.length && step.expect.every((e, i) => matches(e, replies[i]));
         if (!ok) {
           throw new Error(
-            `turn ${n + 1} "> ${step.say}"\nexpected:\n${step.expect.map((e) => `  < ${e}`).join('\n') || '  <none>'}\nactual:\n${replies.map((r) => `  < ${r}`).join('\n') || '  <none>'}`,
+            `turn ${n + 1} "${'say' in step ? `> ${step.say}` : 'job' in step ? `@ job ${step.job}` : '@ staff answer'}"\nexpected:\n${step.expect.map((e) => `  < ${e}`).join('\n') || '  <none>'}\nactual:\n${replies.map((r) => `  < ${r}`).join('\n') || '  <none>'}`,
           );
         }
       }
