@@ -22,18 +22,13 @@ import { Spool } from './flows/spool';
 import { Translator } from './i18n';
 import { Logger, createLogger } from './log';
 import { Metrics } from './metrics';
-import { FanoutSettings, fanOut, finishBroadcasts, runDueBroadcasts } from './campaigns/broadcasts';
-import { StartFlow, fanOutSurvey } from './campaigns/surveys';
-import { Broadcast } from './models';
-import { purgeOld, sendPriceDigest } from './campaigns/digest';
+import { FanoutSettings } from './campaigns/broadcasts';
+import { StartFlow } from './campaigns/surveys';
 import { forgetLeftovers } from './reports/store';
-import { sendPollReminders } from './campaigns/polls';
 import { OutboxSettings, OutboxWorker } from './outbox/worker';
-import { sendEventReminders } from './knowledge/reminders';
-import { deliverLessons } from './knowledge/lessons';
-import { digestTips } from './knowledge/digest';
+import { serviceJobs } from './schedulers/jobs';
 import { Scheduler } from './schedulers';
-import { foldAllPending, foldSoon } from './stats/rollups';
+import { foldSoon } from './stats/rollups';
 import { openStore } from './store';
 import { Store } from './store/types';
 
@@ -204,81 +199,22 @@ export async function createService(config: Config, options: ServiceOptions = {}
     engine.begin(tx, contact, address, flowId, now);
   const scheduler = new Scheduler(
     store,
-    [
-      {
-        name: 'inbound-retry',
-        cron: '* * * * *',
-        run: () => inbox.retryPending(),
-        // on the embedded engine, start-up resumes everything at once (see start)
-        runAtStart: store.engine === 'mongo',
+    serviceJobs({
+      store,
+      translator,
+      fanout,
+      startFlow,
+      retryInbound: () => inbox.retryPending(),
+      wakeOutbox: () => outbox.notify(),
+      settings: {
+        defaultLanguage: config.defaultLanguage,
+        smsFoldGsm: config.smsFoldGsm,
+        deliveryHour: config.deliveryHour,
+        digestCron: config.digestCron,
+        retentionDays: config.retentionDays,
       },
-      {
-        name: 'broadcasts',
-        cron: '* * * * *',
-        runAtStart: true,
-        run: async () => {
-          const fanOutOne = (b: Broadcast) =>
-            b.surveyId ? fanOutSurvey(store, b, fanout, startFlow) : fanOut(store, b, fanout);
-          const n =
-            (await runDueBroadcasts(store, fanout, new Date(), fanOutOne)) +
-            (await sendPollReminders(store, translator, fanout));
-          if (n) outbox.notify();
-          await finishBroadcasts(store);
-          return n;
-        },
-      },
-      {
-        name: 'price-digest',
-        cron: config.digestCron,
-        catchUpAfterMs: 7 * 86_400_000,
-        run: async () => {
-          const now = new Date();
-          const tips = await digestTips(store, translator, config.defaultLanguage, now);
-          const n = await sendPriceDigest(store, translator, fanout, now, tips);
-          if (n) outbox.notify();
-          return n;
-        },
-      },
-      {
-        // lessons of the series people follow, at their delivery hour (catches up at start)
-        name: 'lessons',
-        cron: '*/10 * * * *',
-        runAtStart: true,
-        run: async () => {
-          const n = await deliverLessons(
-            store,
-            translator,
-            startFlow,
-            {
-              defaultLanguage: config.defaultLanguage,
-              smsFoldGsm: config.smsFoldGsm,
-              deliveryHour: config.deliveryHour,
-            },
-            options.clock?.(),
-          );
-          if (n) outbox.notify();
-          return n;
-        },
-      },
-      {
-        // the day before an event, everyone who said GO (catches up at start)
-        name: 'event-reminders',
-        cron: '5 * * * *',
-        runAtStart: true,
-        run: async () => {
-          const n = await sendEventReminders(store, translator, fanout, options.clock?.());
-          if (n) outbox.notify();
-          return n;
-        },
-      },
-      {
-        name: 'retention',
-        cron: '30 2 * * *',
-        run: () => purgeOld(store, config.retentionDays),
-      },
-      // what a crash left uncounted (folds are otherwise asked for after each message)
-      { name: 'price-rollups', cron: '* * * * *', run: () => foldAllPending(store), runAtStart: true },
-    ],
+      clock: options.clock,
+    }),
     log,
   );
 
