@@ -145,6 +145,17 @@ const envSchema = z.object({
   }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMS_FOLD_GSM: bool(true),
+  /** The public page and open data (`/public`): on unless `off`. */
+  PUBLIC_PAGE: bool(true),
+  /** Figures from fewer reports, or fewer distinct senders, are published as "fewer than N". */
+  PUBLIC_MIN_CELL: number(5, { min: 2, max: 1000, int: true }),
+  /** The licence line of the open data. */
+  PUBLIC_LICENCE: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default('CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)'),
   SESSION_TIMEOUT_MINUTES: number(24 * 60, { min: 1, int: true }),
   OUTBOX_MAX_ATTEMPTS: number(8, { min: 1, max: 100, int: true }),
   SHUTDOWN_TIMEOUT_MS: number(10000, { min: 0, int: true }),
@@ -334,6 +345,7 @@ const configSchema = envSchema.transform((e, ctx) => {
     pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,
     smsFoldGsm: e.SMS_FOLD_GSM,
+    publicPage: e.PUBLIC_PAGE ? { minCell: e.PUBLIC_MIN_CELL, licence: e.PUBLIC_LICENCE } : undefined,
     sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -253,6 +253,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     fanout,
     triage: { translator, defaultLanguage: config.defaultLanguage, smsFoldGsm: config.smsFoldGsm },
     deliveryHour: config.deliveryHour,
+    publicPage: config.publicPage,
     wakeOutbox: () => outbox.notify(),
     kick: () => void scheduler.runNow('broadcasts'),
     accepting: () => accepting,

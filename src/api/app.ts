@@ -35,6 +35,7 @@ import { requireJson } from './validation';
 import { directoryRouter } from './directory';
 import { answersRouter, questionsRouter } from './questions';
 import { seriesRouter } from './series';
+import { PublicSettings, publicRouter } from './public';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -68,6 +69,8 @@ export interface AppDeps {
   triage: TriageSettings;
   /** The local hour lessons go at (`DELIVERY_HOURS`). */
   deliveryHour: number;
+  /** The public page and open data; absent when `PUBLIC_PAGE=off`. */
+  publicPage?: PublicSettings;
   /** Messages were queued outside a flow (a triage update): send them now. */
   wakeOutbox: () => void;
   /** Something became due (a broadcast to send now): run the scheduled work without waiting for the tick. */
@@ -241,6 +244,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.ussd));
+  if (deps.publicPage) app.use('/public', publicRouter(deps.store, deps.publicPage, deps.log));
   limitApiCalls(deps.store, deps.apiRatePerMinute);
   app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));

@@ -28,6 +28,7 @@ import { OpsAlert, opsAlertSchema } from './opsAlert';
 import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './directoryEntry';
 import { PublishedAnswer, Question, publishedAnswerSchema, questionSchema } from './question';
 import { Enrolment, Series, enrolmentSchema, seriesSchema } from './series';
+import { PublicHit, publicHitSchema } from './publicHit';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -60,6 +61,7 @@ export interface Documents {
   answers: PublishedAnswer;
   series: Series;
   enrolments: Enrolment;
+  publicHits: PublicHit;
 }
 
 /** Collection names. */
@@ -96,6 +98,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   answers: publishedAnswerSchema,
   series: seriesSchema,
   enrolments: enrolmentSchema,
+  publicHits: publicHitSchema,
 };
 
 export * from './audit';
@@ -121,3 +124,4 @@ export * from './opsAlert';
 export * from './directoryEntry';
 export * from './question';
 export * from './series';
+export * from './publicHit';

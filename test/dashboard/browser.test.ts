@@ -238,4 +238,20 @@ describe('the dashboard in headless Chromium', () => {
     });
     await context.close();
   }, 60_000);
+  test('the public page on a phone: no login, no cookie, readable without scrolling sideways, in French', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    const res = await page.goto(`${svc.url}/public?lang=fr`);
+    expect(res!.status()).toBe(200);
+    expect(await page.textContent('h1')).toContain('Chimba');
+    expect(await page.textContent('body')).toContain('Prix au puits');
+    // the seeded South Kivu prices carry no sender: they count as one person, and are hidden
+    expect(await page.textContent('body')).toContain('moins de 5');
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    )) as number;
+    expect(overflow).toBe(0);
+    expect(await context.cookies()).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { costs, day, num, table, when } from '../views';
 import { Mount, page } from '../page';
 import { pinnedReports } from '../../../reports/store';
 import { openOpsAlerts } from '../../../outbox/alerts';
+import { publicHits } from '../../../stats/open';
 
 const DAY = 86_400_000;
 const USSD_STATUSES = ['Success', 'Incomplete', 'Failed', 'open'] as const;
@@ -19,13 +20,14 @@ export const mountOverview: Mount = (r, deps) => {
       const now = new Date();
       const week = bucketStart(now, 'week');
       const since = new Date(now.getTime() - DAY);
-      const [alerts, kinds, pinned, deliveries, { queued, dead }, ussd] = await Promise.all([
+      const [alerts, kinds, pinned, deliveries, { queued, dead }, ussd, hits] = await Promise.all([
         openOpsAlerts(store),
         reportsByKind(store, week),
         pinnedReports(store, 20),
         deliveryStats(store, { from: since }),
         outboxBacklog(store, since),
         ussdStats(store, { from: since }),
+        publicHits(store, now),
       ]);
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
       // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)
@@ -96,6 +98,9 @@ export const mountOverview: Mount = (r, deps) => {
           <section>
             <h2>${t('overview.delivery')}</h2>
             <p>${t('overview.queue', { queued: num(ctx, queued), dead: num(ctx, dead) })}</p>
+            <p data-public-hits>
+              ${t('overview.public', { views: num(ctx, hits.views), downloads: num(ctx, hits.downloads) })}
+            </p>
             ${
               lines.length
                 ? table(

@@ -1,0 +1,155 @@
+import { Request, Response, Router } from 'express';
+import { latestAnswers } from '../knowledge/questions';
+import { Logger } from '../log';
+import { OpenData, countPublicHit, openData } from '../stats/open';
+import { Store } from '../store/types';
+import { PUBLIC_LANGUAGES, PublicLanguage, publicPage } from './publicPage';
+
+const DAY = 86_400_000;
+/** The figures are computed at most this often (they cover a year; a few minutes' delay does not matter). */
+const CACHE_MS = 10 * 60_000;
+
+/** What the public side publishes, and how. */
+export interface PublicSettings {
+  minCell: number;
+  licence: string;
+}
+
+/** What each column of the downloads means. */
+export const DICTIONARY = `Chimba open data: aggregates of what artisanal miners reported, never a report.
+
+prices.csv / prices.json: one row per country, region (empty: the whole country), mineral,
+currency, unit and month (YYYY-MM) of the last twelve months.
+  reports   price reports in the cell
+  median    median price paid at the pit, in the currency per unit
+  p25, p75  the band: a quarter of prices were below p25, a quarter above p75
+reports.csv / reports.json: one row per country, region (empty: the whole country), kind
+(issue or incident) and category (empty: all of the kind), over the last twelve months.
+  reports   issues or incidents reported
+harm (reports.json): incidents, people injured and dead, per country and month.
+
+Small numbers are hidden: a figure from fewer than N reports, or from fewer than N
+distinct senders, reads "fewer than N"; where a total and all but one of its parts would
+be published, one more part (or the total) is hidden too and reads "hidden". In JSON
+both are null, with "hidden": "few" or "derived".
+`;
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+function csv(columns: string[], rows: Record<string, unknown>[], head: string[], few: string): string {
+  const lines = rows.map((r) =>
+    columns
+      .map((c) =>
+        csvCell(
+          r[c] === null && c !== 'region' && c !== 'category' ? (r.hidden === 'few' ? few : 'hidden') : r[c],
+        ),
+      )
+      .join(','),
+  );
+  return [...head.map((h) => `# ${h}`), columns.join(','), ...lines].join('\n') + '\n';
+}
+
+/**
+ * `/public`: the page and the downloads, open to anyone, no login, no cookie, cacheable;
+ * opening them is counted per month (nothing about who).
+ */
+export function publicRouter(store: Store, s: PublicSettings, log: Logger): Router {
+  const r = Router();
+  let cache: { at: number; data: Promise<OpenData> } | undefined;
+  const figures = () => {
+    if (!cache || Date.now() - cache.at > CACHE_MS) {
+      const to = new Date();
+      const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 11, 1));
+      cache = {
+        at: Date.now(),
+        data: openData(store, { from, to: new Date(to.getTime() + DAY), minCell: s.minCell }),
+      };
+      cache.data.catch(() => (cache = undefined));
+    }
+    return cache.data;
+  };
+  const counted = (what: string) =>
+    void countPublicHit(store, what).catch((err) => log.warn({ err }, 'counting a public hit failed'));
+  const open = (res: Response, type: string) =>
+    res.type(type).set({
+      'Cache-Control': `public, max-age=${CACHE_MS / 1000}`,
+      'Access-Control-Allow-Origin': '*',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  const langOf = (req: Request): PublicLanguage => {
+    const asked = String(req.query.lang ?? '');
+    if ((PUBLIC_LANGUAGES as readonly string[]).includes(asked)) return asked as PublicLanguage;
+    return (req.acceptsLanguages(...PUBLIC_LANGUAGES) || 'en') as PublicLanguage;
+  };
+  const few = `fewer than ${s.minCell}`;
+  const head = (what: string) => [
+    `Chimba open data: ${what}. Licence: ${s.licence}.`,
+    'Columns: /public/data/dictionary.txt',
+  ];
+
+  r.get('/', async (req, res) => {
+    const [data, answers] = await Promise.all([figures(), latestAnswers(store, 10)]);
+    counted('page');
+    open(res, 'html')
+      .set({
+        Vary: 'Accept-Language',
+        'Content-Security-Policy':
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+      })
+      .send(publicPage(data, answers, { lang: langOf(req), licence: s.licence }));
+  });
+  r.get('/data/dictionary.txt', (_req, res) => {
+    open(res, 'text/plain').send(`${DICTIONARY}\nN = ${s.minCell}. Licence: ${s.licence}.\n`);
+  });
+  r.get('/data/prices.:format', async (req, res) => {
+    const data = await figures();
+    counted(`prices.${req.params.format}`);
+    if (req.params.format === 'json')
+      return open(res, 'json').json({
+        licence: s.licence,
+        dictionary: '/public/data/dictionary.txt',
+        minCell: s.minCell,
+        from: data.from,
+        to: data.to,
+        prices: data.prices,
+      });
+    if (req.params.format !== 'csv')
+      return res.status(404).json({ error: { code: 'not_found', message: 'prices.csv or prices.json' } });
+    open(res, 'text/csv').send(
+      csv(
+        ['country', 'region', 'mineral', 'currency', 'unit', 'month', 'reports', 'median', 'p25', 'p75'],
+        data.prices as never,
+        head('prices by month'),
+        few,
+      ),
+    );
+  });
+  r.get('/data/reports.:format', async (req, res) => {
+    const data = await figures();
+    counted(`reports.${req.params.format}`);
+    if (req.params.format === 'json')
+      return open(res, 'json').json({
+        licence: s.licence,
+        dictionary: '/public/data/dictionary.txt',
+        minCell: s.minCell,
+        from: data.from,
+        to: data.to,
+        reports: data.reports,
+        harm: data.harm,
+      });
+    if (req.params.format !== 'csv')
+      return res.status(404).json({ error: { code: 'not_found', message: 'reports.csv or reports.json' } });
+    open(res, 'text/csv').send(
+      csv(
+        ['country', 'region', 'kind', 'category', 'reports'],
+        data.reports as never,
+        head('issues and incidents, last twelve months'),
+        few,
+      ),
+    );
+  });
+  return r;
+}
