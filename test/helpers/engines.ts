@@ -55,3 +55,26 @@ export function engines(): EngineUnderTest[] {
     },
   ];
 }
+
+/**
+ * The engines a whole service can run on in a test: the settings that choose each (a
+ * fresh database on MongoDB when MONGODB_URI is set; reported as skipped otherwise).
+ */
+export function serviceEngines(): {
+  name: 'embedded' | 'mongo';
+  available: boolean;
+  why?: string;
+  env(): Record<string, string>;
+}[] {
+  return engines().map((e) => ({
+    name: e.name,
+    available: e.available,
+    why: e.why,
+    env: (): Record<string, string> => {
+      if (e.name === 'embedded') return {};
+      const u = new URL(process.env.MONGODB_URI!);
+      u.pathname = `/chimba_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+      return { MONGODB_URI: u.toString() };
+    },
+  }));
+}
