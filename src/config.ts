@@ -149,6 +149,8 @@ const envSchema = z.object({
   PUBLIC_PAGE: bool(true),
   /** Figures from fewer reports, or fewer distinct senders, are published as "fewer than N". */
   PUBLIC_MIN_CELL: number(5, { min: 2, max: 1000, int: true }),
+  /** Chromium, to print the monthly bulletin as PDF (the HTML needs nothing). */
+  CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
   /** The licence line of the open data. */
   PUBLIC_LICENCE: z
     .string()
@@ -345,6 +347,7 @@ const configSchema = envSchema.transform((e, ctx) => {
     pseudonymSecretGenerated: !e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,
     smsFoldGsm: e.SMS_FOLD_GSM,
+    chromiumPath: e.CHROMIUM_PATH,
     publicPage: e.PUBLIC_PAGE ? { minCell: e.PUBLIC_MIN_CELL, licence: e.PUBLIC_LICENCE } : undefined,
     sessionTimeoutMinutes: e.SESSION_TIMEOUT_MINUTES,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,

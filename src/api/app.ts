@@ -36,6 +36,7 @@ import { directoryRouter } from './directory';
 import { answersRouter, questionsRouter } from './questions';
 import { seriesRouter } from './series';
 import { PublicSettings, publicRouter } from './public';
+import { bulletinsRouter } from './bulletins';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -70,7 +71,9 @@ export interface AppDeps {
   /** The local hour lessons go at (`DELIVERY_HOURS`). */
   deliveryHour: number;
   /** The public page and open data; absent when `PUBLIC_PAGE=off`. */
-  publicPage?: PublicSettings;
+  publicPage?: Omit<PublicSettings, 'chromium'>;
+  /** Chromium for the bulletin's PDF (`CHROMIUM_PATH`). */
+  chromiumPath: string;
   /** Messages were queued outside a flow (a triage update): send them now. */
   wakeOutbox: () => void;
   /** Something became due (a broadcast to send now): run the scheduled work without waiting for the tick. */
@@ -244,7 +247,11 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.ussd));
-  if (deps.publicPage) app.use('/public', publicRouter(deps.store, deps.publicPage, deps.log));
+  if (deps.publicPage)
+    app.use(
+      '/public',
+      publicRouter(deps.store, { ...deps.publicPage, chromium: deps.chromiumPath }, deps.log),
+    );
   limitApiCalls(deps.store, deps.apiRatePerMinute);
   app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
@@ -256,6 +263,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1/directory', directoryRouter(deps.store, deps.triage));
   app.use('/api/v1/questions', questionsRouter(deps.store, deps.triage, deps.wakeOutbox));
   app.use('/api/v1/answers', answersRouter(deps.store));
+  app.use(
+    '/api/v1/bulletins',
+    bulletinsRouter(
+      deps.store,
+      { ...deps.triage, minCell: deps.publicPage?.minCell ?? 5, chromium: deps.chromiumPath },
+      deps.wakeOutbox,
+    ),
+  );
   app.use('/api/v1/series', seriesRouter(deps.store, { ...deps.triage, deliveryHour: deps.deliveryHour }));
   app.use('/api/v1', reportsRouter(deps.store, deps.pseudonymSecret, deps.triage, deps.wakeOutbox));
   app.use('/api/v1', adminRouter(deps.store, deps.backupDir));

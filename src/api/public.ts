@@ -4,6 +4,8 @@ import { Logger } from '../log';
 import { OpenData, countPublicHit, openData } from '../stats/open';
 import { Store } from '../store/types';
 import { PUBLIC_LANGUAGES, PublicLanguage, publicPage } from './publicPage';
+import { bulletinPage } from './bulletinPage';
+import { printPdf } from './pdf';
 
 const DAY = 86_400_000;
 /** The figures are computed at most this often (they cover a year; a few minutes' delay does not matter). */
@@ -13,6 +15,8 @@ const CACHE_MS = 10 * 60_000;
 export interface PublicSettings {
   minCell: number;
   licence: string;
+  /** For the published bulletins' PDF. */
+  chromium: string;
 }
 
 /** What each column of the downloads means. */
@@ -91,7 +95,11 @@ export function publicRouter(store: Store, s: PublicSettings, log: Logger): Rout
   ];
 
   r.get('/', async (req, res) => {
-    const [data, answers] = await Promise.all([figures(), latestAnswers(store, 10)]);
+    const [data, answers, bulletins] = await Promise.all([
+      figures(),
+      latestAnswers(store, 10),
+      store.collection('bulletins').find({ state: 'published' }, { sort: { _id: -1 }, limit: 12 }),
+    ]);
     counted('page');
     open(res, 'html')
       .set({
@@ -99,7 +107,25 @@ export function publicRouter(store: Store, s: PublicSettings, log: Logger): Rout
         'Content-Security-Policy':
           "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
       })
-      .send(publicPage(data, answers, { lang: langOf(req), licence: s.licence }));
+      .send(
+        publicPage(data, answers, {
+          lang: langOf(req),
+          licence: s.licence,
+          bulletins: bulletins.map((b) => b._id),
+        }),
+      );
+  });
+  // published bulletins: the printable page and its PDF
+  r.get('/bulletins/:month', async (req, res, next) => {
+    const m = /^(\d{4}-\d{2})(\.pdf)?$/.exec(String(req.params.month));
+    const b = m && (await store.collection('bulletins').findOne({ _id: m[1], state: 'published' }));
+    if (!b) return next();
+    const page = bulletinPage(b, langOf(req));
+    counted(m[2] ? 'bulletin.pdf' : 'bulletin');
+    if (m[2]) return open(res, 'application/pdf').send(await printPdf(page, s.chromium));
+    open(res, 'html')
+      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(page);
   });
   r.get('/data/dictionary.txt', (_req, res) => {
     open(res, 'text/plain').send(`${DICTIONARY}\nN = ${s.minCell}. Licence: ${s.licence}.\n`);

@@ -20,7 +20,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#5b6770}.fe
 export function publicPage(
   data: OpenData,
   answers: PublishedAnswer[],
-  o: { lang: PublicLanguage; licence: string },
+  o: { lang: PublicLanguage; licence: string; bulletins?: string[] },
 ): string {
   const t = (key: string, vars: Record<string, unknown> = {}) => UI.t(o.lang, `public.${key}`, vars);
   const nf = new Intl.NumberFormat(o.lang, { maximumFractionDigits: 2 });
@@ -189,6 +189,20 @@ export function publicPage(
             answered.length
               ? html`<h2>${t('answers')}</h2>
                   ${answered}`
+              : ''
+          }
+          ${
+            o.bulletins?.length
+              ? html`<h2>${t('bulletins')}</h2>
+                  <ul>
+                    ${o.bulletins.map(
+                      (m) =>
+                        html`<li>
+                          <a href="/public/bulletins/${m}?lang=${o.lang}">${m}</a>
+                          (<a href="/public/bulletins/${m}.pdf?lang=${o.lang}">PDF</a>)
+                        </li>`,
+                    )}
+                  </ul>`
               : ''
           }
           <p class="muted">${t('never')}</p>

@@ -1,7 +1,7 @@
 import { LANGUAGES, LANGUAGE_NAMES, Language } from '../domain/language';
 import { MINERALS } from '../domain/minerals';
 import { formatAmount } from '../domain/price';
-import { INCIDENT_TYPES, PRIVACY_LEVELS } from '../domain/reports';
+import { INCIDENT_TYPES, ISSUE_CATEGORIES, PRIVACY_LEVELS } from '../domain/reports';
 import { Translator } from '../i18n';
 import { smsBudget } from '../i18n/budgets';
 import { renderSms } from '../i18n/render';
@@ -88,6 +88,11 @@ export function worstCaseValues(t: Translator, lng: Language): Record<string, st
     keys: Array.from({ length: 10 }, () => 'XXXXXXXX').join(', '),
     total: 99,
     hour: 23,
+    // the bulletin's summary: facts are added only while the SMS stays one segment
+    month: '2026-12',
+    facts: '',
+    change: '+100%',
+    issue: longest('issues', ISSUE_CATEGORIES),
   };
 }
 

@@ -29,6 +29,7 @@ import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './direct
 import { PublishedAnswer, Question, publishedAnswerSchema, questionSchema } from './question';
 import { Enrolment, Series, enrolmentSchema, seriesSchema } from './series';
 import { PublicHit, publicHitSchema } from './publicHit';
+import { Bulletin, bulletinSchema } from './bulletin';
 
 /** Document types by collection name. */
 export interface Documents {
@@ -62,6 +63,7 @@ export interface Documents {
   series: Series;
   enrolments: Enrolment;
   publicHits: PublicHit;
+  bulletins: Bulletin;
 }
 
 /** Collection names. */
@@ -99,6 +101,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   series: seriesSchema,
   enrolments: enrolmentSchema,
   publicHits: publicHitSchema,
+  bulletins: bulletinSchema,
 };
 
 export * from './audit';
@@ -125,3 +128,4 @@ export * from './directoryEntry';
 export * from './question';
 export * from './series';
 export * from './publicHit';
+export * from './bulletin';

@@ -6,6 +6,7 @@ import { Language } from '../domain/language';
 import { Translator } from '../i18n';
 import { digestTips } from '../knowledge/digest';
 import { deliverLessons } from '../knowledge/lessons';
+import { lastMonth, prepareBulletin } from '../knowledge/bulletin';
 import { sendEventReminders } from '../knowledge/reminders';
 import { Broadcast } from '../models';
 import { foldAllPending } from '../stats/rollups';
@@ -28,6 +29,8 @@ export interface JobDeps {
     deliveryHour: number;
     digestCron: string;
     retentionDays: number;
+    /** Small cells of the bulletin (`PUBLIC_MIN_CELL`). */
+    minCell: number;
   };
   clock?: () => Date;
 }
@@ -89,6 +92,13 @@ export function serviceJobs(d: JobDeps): Job[] {
       cron: '5 * * * *',
       runAtStart: true,
       run: async () => queued(await sendEventReminders(store, translator, s, now())),
+    },
+    {
+      // on the 1st, the draft bulletin of the month before, for staff to review and publish
+      name: 'bulletin',
+      cron: '0 6 1 * *',
+      catchUpAfterMs: 31 * 86_400_000,
+      run: () => prepareBulletin(store, lastMonth(now()), s.minCell, now()),
     },
     {
       name: 'retention',
