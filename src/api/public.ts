@@ -112,6 +112,9 @@ export function publicRouter(store: Store, s: PublicSettings, log: Logger): Rout
           lang: langOf(req),
           licence: s.licence,
           bulletins: bulletins.map((b) => b._id),
+          country: /^[A-Za-z]{2}$/.test(String(req.query.country))
+            ? String(req.query.country).toUpperCase()
+            : undefined,
         }),
       );
   });

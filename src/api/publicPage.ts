@@ -20,7 +20,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#5b6770}.fe
 export function publicPage(
   data: OpenData,
   answers: PublishedAnswer[],
-  o: { lang: PublicLanguage; licence: string; bulletins?: string[] },
+  o: { lang: PublicLanguage; licence: string; bulletins?: string[]; country?: string },
 ): string {
   const t = (key: string, vars: Record<string, unknown> = {}) => UI.t(o.lang, `public.${key}`, vars);
   const nf = new Intl.NumberFormat(o.lang, { maximumFractionDigits: 2 });
@@ -31,21 +31,31 @@ export function publicPage(
     v === null ? (f?.hidden === 'derived' ? derived : few) : nf.format(v);
   const countries = [...new Set([...data.prices, ...data.reports].map((f) => f.country))].sort();
   const latest = (rows: PriceFigure[]) => [...rows].sort((a, b) => b.month.localeCompare(a.month))[0];
+  // several countries: each one's national figures, its regions and charts on its own page
+  // (`?country=CD`), so a page stays small on a slow link
+  const detail = (country: string) => countries.length === 1 || o.country === country;
+  const more = (country: string) =>
+    detail(country)
+      ? ''
+      : html`<p><a href="/public?country=${country}&lang=${o.lang}">${t('byRegion', { country })}</a></p>`;
 
   const prices = countries.map((country) => {
     const rows = data.prices.filter((p) => p.country === country);
     if (!rows.length) return '';
     const quotes = [...new Set(rows.map((p) => `${p.mineral}|${p.currency}|${p.unit}`))].sort();
     return html`<h3>${country}</h3>
+      ${more(country)}
       ${quotes.map((q) => {
         const [mineral, currency, unit] = q.split('|');
         const mine = rows.filter((p) => `${p.mineral}|${p.currency}|${p.unit}` === q);
-        const national = mine
-          .filter((p) => p.region === null && p.median !== null)
-          .sort((a, b) => a.month.localeCompare(b.month));
-        const regions = [...new Set(mine.map((p) => p.region))].sort((a, b) =>
-          (a ?? '').localeCompare(b ?? ''),
-        );
+        const national = detail(country)
+          ? mine
+              .filter((p) => p.region === null && p.median !== null)
+              .sort((a, b) => a.month.localeCompare(b.month))
+          : [];
+        const regions = detail(country)
+          ? [...new Set(mine.map((p) => p.region))].sort((a, b) => (a ?? '').localeCompare(b ?? ''))
+          : [null];
         const title = `${UI.t(o.lang, `minerals.${mineral}`)} (${currency}/${unit})`;
         return html`<h4>${title}</h4>
           ${bandChart(
@@ -87,9 +97,9 @@ export function publicPage(
   const problems = countries.map((country) => {
     const rows = data.reports.filter((r) => r.country === country);
     if (!rows.length) return '';
-    const regions = [...new Set(rows.map((r) => r.region))].sort((a, b) =>
-      (a ?? '\uffff').localeCompare(b ?? '\uffff'),
-    );
+    const regions = detail(country)
+      ? [...new Set(rows.map((r) => r.region))].sort((a, b) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
+      : [null];
     const cats = [...new Set(rows.map((r) => `${r.kind}|${r.category ?? ''}`))].sort();
     const label = (k: string) => {
       const [kind, cat] = k.split('|');

@@ -131,3 +131,51 @@ test('PUBLIC_PAGE=off hides it', async () => {
     await svc.stop();
   }
 });
+
+/** A distinct report reference for the n-th report (the letters references use). */
+const ref = (n: number) => {
+  const letters = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  let out = '';
+  for (let i = 0; i < 5; i++, n = Math.floor(n / letters.length)) out = letters[n % letters.length] + out;
+  return `P-${out}`;
+};
+
+test('a national line stays under 100 kB a page: countries on the first page, regions and charts on each country’s', async () => {
+  const svc = await startService();
+  try {
+    const store = svc.service.store;
+    const now = Date.now();
+    const docs = [];
+    for (const country of ['CD', 'TZ', 'GH'])
+      for (let r = 0; r < 20; r++)
+        for (const mineral of ['gold', 'tin', 'coltan'])
+          for (let i = 0; i < 5; i++)
+            for (const back of [0, 40, 80])
+              docs.push({
+                kind: 'price' as const,
+                channel: 'sms' as const,
+                anonymous: false,
+                pinned: false,
+                reference: ref(docs.length),
+                contactId: `${country}${r}${i}`,
+                mineral: mineral as never,
+                amount: 1000 + i,
+                currency: 'USD',
+                unit: 'kg' as never,
+                region: `Region ${r}`,
+                country,
+                createdAt: new Date(now - back * 86_400_000 - i * 60_000),
+              });
+    await store.collection('reports').insertMany(docs as never);
+    const all = await (await fetch(`${svc.url}/public`)).text();
+    const congo = await (await fetch(`${svc.url}/public?country=CD`)).text();
+    expect(Buffer.byteLength(all)).toBeLessThan(100_000);
+    expect(Buffer.byteLength(congo)).toBeLessThan(100_000);
+    expect(all).toContain('/public?country=CD');
+    expect(all).not.toContain('Region 7');
+    expect(congo).toContain('Region 7');
+    expect(congo).toContain('<svg');
+  } finally {
+    await svc.stop();
+  }
+}, 60_000);
