@@ -133,52 +133,44 @@ export function publicRouter(store: Store, s: PublicSettings, log: Logger): Rout
   r.get('/data/dictionary.txt', (_req, res) => {
     open(res, 'text/plain').send(`${DICTIONARY}\nN = ${s.minCell}. Licence: ${s.licence}.\n`);
   });
-  r.get('/data/prices.:format', async (req, res) => {
-    const data = await figures();
-    counted(`prices.${req.params.format}`);
-    if (req.params.format === 'json')
-      return open(res, 'json').json({
-        licence: s.licence,
-        dictionary: '/public/data/dictionary.txt',
-        minCell: s.minCell,
-        from: data.from,
-        to: data.to,
-        prices: data.prices,
-      });
-    if (req.params.format !== 'csv')
-      return res.status(404).json({ error: { code: 'not_found', message: 'prices.csv or prices.json' } });
-    open(res, 'text/csv').send(
-      csv(
-        ['country', 'region', 'mineral', 'currency', 'unit', 'month', 'reports', 'median', 'p25', 'p75'],
-        data.prices as never,
-        head('prices by month'),
-        few,
-      ),
-    );
-  });
-  r.get('/data/reports.:format', async (req, res) => {
-    const data = await figures();
-    counted(`reports.${req.params.format}`);
-    if (req.params.format === 'json')
-      return open(res, 'json').json({
-        licence: s.licence,
-        dictionary: '/public/data/dictionary.txt',
-        minCell: s.minCell,
-        from: data.from,
-        to: data.to,
-        reports: data.reports,
-        harm: data.harm,
-      });
-    if (req.params.format !== 'csv')
-      return res.status(404).json({ error: { code: 'not_found', message: 'reports.csv or reports.json' } });
-    open(res, 'text/csv').send(
-      csv(
-        ['country', 'region', 'kind', 'category', 'reports'],
-        data.reports as never,
-        head('issues and incidents, last twelve months'),
-        few,
-      ),
-    );
-  });
+  /** One download, as CSV (`rows` with `columns`) or JSON (`json` of the figures). */
+  const download = (
+    name: string,
+    what: string,
+    columns: string[],
+    rows: (d: OpenData) => object[],
+    json: (d: OpenData) => object,
+  ) =>
+    r.get(`/data/${name}.:format`, async (req, res) => {
+      const format = req.params.format;
+      if (format !== 'csv' && format !== 'json')
+        return res.status(404).json({ error: { code: 'not_found', message: `${name}.csv or ${name}.json` } });
+      const data = await figures();
+      counted(`${name}.${format}`);
+      if (format === 'json')
+        return open(res, 'json').json({
+          licence: s.licence,
+          dictionary: '/public/data/dictionary.txt',
+          minCell: s.minCell,
+          from: data.from,
+          to: data.to,
+          ...json(data),
+        });
+      open(res, 'text/csv').send(csv(columns, rows(data) as Record<string, unknown>[], head(what), few));
+    });
+  download(
+    'prices',
+    'prices by month',
+    ['country', 'region', 'mineral', 'currency', 'unit', 'month', 'reports', 'median', 'p25', 'p75'],
+    (d) => d.prices,
+    (d) => ({ prices: d.prices }),
+  );
+  download(
+    'reports',
+    'issues and incidents, last twelve months',
+    ['country', 'region', 'kind', 'category', 'reports'],
+    (d) => d.reports,
+    (d) => ({ reports: d.reports, harm: d.harm }),
+  );
   return r;
 }
