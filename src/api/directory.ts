@@ -5,6 +5,7 @@ import { checkEntry } from '../knowledge/answers';
 import {
   EntryInput,
   attendance,
+  attendees,
   createEntry,
   deleteEntry,
   findEntry,
@@ -112,16 +113,7 @@ export function directoryRouter(store: Store, s: TriageSettings): Router {
     const entry = await findEntry(store, String(req.params.id));
     if (!entry || entry.kind !== 'event') throw new NotFound('no such event');
     const { total, byRegion, byRole, rsvps } = await attendance(store, entry._id);
-    const people =
-      req.staff!.role === 'admin'
-        ? await Promise.all(
-            rsvps.map(async (x) => {
-              const c = await store.collection('contacts').findOne({ _id: x.contactId });
-              const phone = c?.addresses.find((a) => a.channel === 'sms' || a.channel === 'whatsapp')?.value;
-              return { contactId: x.contactId, phone, region: x.region, role: x.role };
-            }),
-          )
-        : undefined;
+    const people = req.staff!.role === 'admin' ? await attendees(store, rsvps) : undefined;
     res.json({ id: entry._id, total, byRegion, byRole, people });
   });
   return r;

@@ -168,3 +168,14 @@ export async function attendance(
   };
   return { total: rsvps.length, byRegion: count((r) => r.region), byRole: count((r) => r.role), rsvps };
 }
+
+/** Who said GO, with a number to reach them by: for admins only. */
+export async function attendees(store: Store, rsvps: Rsvp[]) {
+  return Promise.all(
+    rsvps.map(async (x) => {
+      const c = await store.collection('contacts').findOne({ _id: x.contactId });
+      const phone = c?.addresses.find((a) => a.channel === 'sms' || a.channel === 'whatsapp')?.value;
+      return { contactId: x.contactId, phone, region: x.region, role: x.role };
+    }),
+  );
+}

@@ -1,6 +1,7 @@
 import { Translator } from '../../src/i18n';
 import { sendEventReminders } from '../../src/knowledge/reminders';
 import { TEST_ADMIN_TOKEN, TestService, api, startService } from '../helpers/service';
+import { login } from '../helpers/dashboard';
 
 const HOUR = 3_600_000;
 
@@ -125,6 +126,13 @@ describe('the directory of help, through the staff API and SMS', () => {
       '+243990000072',
     ]);
     expect((await api(svc, 'GET', `/api/v1/directory/${event.id}`)).body.going).toBe(2);
+
+    // the dashboard shows the same: counts to every role, the numbers to admins only
+    const asAdmin = (await (await login(svc, TEST_ADMIN_TOKEN)).get('/dashboard/directory')).text;
+    expect(asAdmin).toContain('+243990000071');
+    const asViewer = (await (await login(svc, viewer)).get('/dashboard/directory')).text;
+    expect(asViewer).toMatch(/data-label="Coming">2\s*<span class="muted"\s*>\(— 2; — 2\)</);
+    expect(asViewer).not.toContain('+2439900000');
   });
 
   test('the day before, each person who said GO gets one reminder in their language; late answers get none', async () => {

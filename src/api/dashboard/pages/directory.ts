@@ -2,10 +2,10 @@ import { Request } from 'express';
 import { BadRequest } from '../../../domain/errors';
 import { LANGUAGES } from '../../../domain/language';
 import { TOPICS } from '../../../domain/topics';
-import { listEntries } from '../../../knowledge/directory';
+import { attendance, attendees, listEntries } from '../../../knowledge/directory';
 import { ENTRY_KINDS } from '../../../models';
 import { addEntry, removeEntry } from '../../directory';
-import { html } from '../html';
+import { Html, html } from '../html';
 import { Mount, PageResult, action, page, sendPage, staffOf } from '../page';
 import { PageContext, can, csrfField, num, select, table, when } from '../views';
 
@@ -43,6 +43,34 @@ export const mountDirectory: Mount = (r, deps) => {
   const render = async (_req: Request, ctx: PageContext, error?: string): Promise<PageResult> => {
     const { t } = ctx;
     const items = await listEntries(store);
+    // who is coming to each event: by region and role for everyone, the numbers for admins
+    const coming = new Map<string, Html>();
+    for (const e of items.filter((x) => x.kind === 'event' && x.going > 0)) {
+      const a = await attendance(store, e._id);
+      const counts = (o: Record<string, number>, label: (k: string) => string) =>
+        Object.entries(o)
+          .map(([k, v]) => `${k === 'unknown' ? '—' : label(k)} ${num(ctx, v)}`)
+          .join(', ');
+      const people = can(ctx, 'admin') ? await attendees(store, a.rsvps) : [];
+      coming.set(
+        e._id,
+        html`${num(ctx, a.total)}
+          <span class="muted"
+            >(${counts(a.byRegion, (k) => k)}; ${counts(a.byRole, (k) => t(`contactRoles.${k}`))})</span
+          >
+          ${
+            people.length
+              ? html`<details>
+                  <summary>${t('directory.numbers')}</summary>
+                  ${people
+                    .map((p) => p.phone)
+                    .filter(Boolean)
+                    .join(', ')}
+                </details>`
+              : ''
+          }`,
+      );
+    }
     const form = html`<form class="card" method="post" action="/dashboard/directory" id="add-entry">
       ${csrfField(ctx)}
       <h2>${t('directory.add')}</h2>
@@ -109,7 +137,7 @@ export const mountDirectory: Mount = (r, deps) => {
                     e.topics.map((x) => t(`directory.topicNames.${x}`)).join(', '),
                     [...e.regions, ...e.countries].join(', '),
                     [e.place, e.phone, e.hours].filter(Boolean).join(', '),
-                    e.kind === 'event' ? num(ctx, e.going) : '',
+                    e.kind === 'event' ? (coming.get(e._id) ?? num(ctx, e.going)) : '',
                     can(ctx, 'staff')
                       ? html`<form method="post" action="/dashboard/directory/${e._id}/delete" class="inline">
                           ${csrfField(ctx)}
