@@ -2,12 +2,13 @@ import { pickText } from '../i18n/texts';
 import { Bulletin } from '../models';
 import { html } from './dashboard/html';
 import { UI } from './dashboard/page';
+import { table } from './dashboard/views';
 import { PublicLanguage } from './publicPage';
 
 const CSS = `body{font:15px/1.45 Georgia,serif;color:#111;margin:0}main{max-width:48rem;margin:auto;padding:1.5rem}
 h1{font-size:1.6rem;margin-bottom:0}h2{font-size:1.15rem;border-bottom:1px solid #999;margin-top:1.6rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ccc;padding:.25rem;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#555}.draft{color:#a00;font-weight:bold}
+td{font-variant-numeric:tabular-nums}.muted{color:#555}.draft{color:#a00;font-weight:bold}
 @media print{@page{size:A4;margin:18mm}main{padding:0;max-width:none}a{color:inherit;text-decoration:none}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}`;
 
 /** The printable bulletin (HTML with print CSS; the PDF is Chromium's print of it). */
@@ -18,6 +19,9 @@ export function bulletinPage(b: Bulletin, lang: PublicLanguage): string {
   const n = (v: number | null | undefined) =>
     v === null || v === undefined ? t('hidden', { n: b.minCell }) : nf.format(v);
   const note = pickText(b.note, lang, 'en');
+  /** A section's table, or "nothing to report". */
+  const listing = <T>(items: T[], headers: string[], row: (x: T) => string[]) =>
+    items.length ? table(headers, items.map(row)) : html`<p class="muted">${t('none')}</p>`;
   const page = html`<!doctype html>
     <html lang="${lang}">
       <head>
@@ -36,79 +40,33 @@ export function bulletinPage(b: Bulletin, lang: PublicLanguage): string {
           </p>
           ${note ? html`<p>${note}</p>` : ''}
           <h2>${t('prices')}</h2>
-          ${
-            b.prices.length
-              ? html`<table>
-                  <tr>
-                    <th>${t('country')}</th>
-                    <th>${t('mineral')}</th>
-                    <th>${t('median')}</th>
-                    <th>${t('change')}</th>
-                    <th>${t('reference')}</th>
-                    <th>${t('reports')}</th>
-                  </tr>
-                  ${b.prices.map(
-                    (p) =>
-                      html`<tr>
-                        <td>${p.country}</td>
-                        <td>${UI.t(lang, `minerals.${p.mineral}`)}</td>
-                        <td class="n">${nf.format(p.median)} ${p.currency}/${p.unit}</td>
-                        <td class="n">${signed(p.change)}</td>
-                        <td class="n">
-                          ${p.reference === undefined ? '—' : `${nf.format(p.reference)} (${p.ofReference}%)`}
-                        </td>
-                        <td class="n">${nf.format(p.reports)}</td>
-                      </tr>`,
-                  )}
-                </table>`
-              : html`<p class="muted">${t('none')}</p>`
-          }
+          ${listing(
+            b.prices,
+            [t('country'), t('mineral'), t('median'), t('change'), t('reference'), t('reports')],
+            (p) => [
+              p.country,
+              UI.t(lang, `minerals.${p.mineral}`),
+              `${nf.format(p.median)} ${p.currency}/${p.unit}`,
+              signed(p.change),
+              p.reference === undefined ? '—' : `${nf.format(p.reference)} (${p.ofReference}%)`,
+              nf.format(p.reports),
+            ],
+          )}
           <h2>${t('issues')}</h2>
-          ${
-            b.issues.length
-              ? html`<table>
-                  <tr>
-                    <th>${t('country')}</th>
-                    <th>${t('region')}</th>
-                    <th>${t('issue')}</th>
-                    <th>${t('reports')}</th>
-                    <th>${t('lastMonth')}</th>
-                  </tr>
-                  ${b.issues.map(
-                    (i) =>
-                      html`<tr>
-                        <td>${i.country}</td>
-                        <td>${i.region ?? t('all')}</td>
-                        <td>${UI.t(lang, `issues.${i.category}`)}</td>
-                        <td class="n">${nf.format(i.reports)}</td>
-                        <td class="n">${i.previous === undefined ? '—' : nf.format(i.previous)}</td>
-                      </tr>`,
-                  )}
-                </table>`
-              : html`<p class="muted">${t('none')}</p>`
-          }
+          ${listing(b.issues, [t('country'), t('region'), t('issue'), t('reports'), t('lastMonth')], (i) => [
+            i.country,
+            i.region ?? t('all'),
+            UI.t(lang, `issues.${i.category}`),
+            nf.format(i.reports),
+            i.previous === undefined ? '—' : nf.format(i.previous),
+          ])}
           <h2>${t('incidents')}</h2>
-          ${
-            b.incidents.length
-              ? html`<table>
-                  <tr>
-                    <th>${t('country')}</th>
-                    <th>${t('accidents')}</th>
-                    <th>${t('injured')}</th>
-                    <th>${t('dead')}</th>
-                  </tr>
-                  ${b.incidents.map(
-                    (h) =>
-                      html`<tr>
-                        <td>${h.country}</td>
-                        <td class="n">${n(h.incidents)}</td>
-                        <td class="n">${n(h.injured)}</td>
-                        <td class="n">${n(h.dead)}</td>
-                      </tr>`,
-                  )}
-                </table>`
-              : html`<p class="muted">${t('none')}</p>`
-          }
+          ${listing(b.incidents, [t('country'), t('accidents'), t('injured'), t('dead')], (h) => [
+            h.country,
+            n(h.incidents),
+            n(h.injured),
+            n(h.dead),
+          ])}
           <p class="muted">${t('method')}</p>
         </main>
       </body>

@@ -5,6 +5,7 @@ import { OpenData, PriceFigure } from '../stats/open';
 import { bandChart } from './dashboard/charts';
 import { Html, html } from './dashboard/html';
 import { UI } from './dashboard/page';
+import { table } from './dashboard/views';
 
 /** The languages the public page is written in (its texts live with the dashboard's). */
 export const PUBLIC_LANGUAGES = ['en', 'fr'] as const;
@@ -13,7 +14,7 @@ export type PublicLanguage = (typeof PUBLIC_LANGUAGES)[number];
 const CSS = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2429;background:#fafafa}
 main{max-width:60rem;margin:auto;padding:1rem}h1{font-size:1.5rem}h2{margin-top:2rem;font-size:1.2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#5b6770}.few{color:#5b6770;font-style:italic}
+table.numbers td:not(:first-child){text-align:right;font-variant-numeric:tabular-nums}.muted{color:#5b6770}.few{color:#5b6770;font-style:italic}
 .scroll{overflow-x:auto}svg{max-width:100%;height:auto}nav a{margin-right:.75rem}blockquote{margin:.5rem 0;padding:.5rem;background:#fff;border-left:3px solid #2a6f97}`;
 
 /** The public page: prices, problems, harm and published answers, with small numbers hidden. */
@@ -68,29 +69,15 @@ export function publicPage(
             })),
             { title, lang: o.lang, countLabel: t('reports') },
           )}
-          <div class="scroll">
-            <table>
-              <tr>
-                <th>${t('region')}</th>
-                <th>${t('month')}</th>
-                <th>${t('median')}</th>
-                <th>${t('band')}</th>
-                <th>${t('reports')}</th>
-              </tr>
-              ${regions.map((region) => {
-                const p = latest(mine.filter((x) => x.region === region));
-                return html`<tr>
-                  <td>${region ?? t('all')}</td>
-                  <td>${p.month}</td>
-                  <td class="n">${n(p.median, p)}</td>
-                  <td class="n">
-                    ${p.p25 === null ? n(null, p) : `${nf.format(p.p25)}–${nf.format(p.p75!)}`}
-                  </td>
-                  <td class="n">${n(p.reports, p)}</td>
-                </tr>`;
-              })}
-            </table>
-          </div>`;
+          ${table(
+            [t('region'), t('month'), t('median'), t('band'), t('reports')],
+            regions.map((region) => {
+              const p = latest(mine.filter((x) => x.region === region));
+              const band = p.p25 === null ? n(null, p) : `${nf.format(p.p25)}–${nf.format(p.p75!)}`;
+              return [region ?? t('all'), p.month, n(p.median, p), band, n(p.reports, p)];
+            }),
+            'numbers',
+          )}`;
       })}`;
   });
 
@@ -108,50 +95,27 @@ export function publicPage(
         : t(kind === 'issue' ? 'allIssues' : 'allIncidents');
     };
     return html`<h3>${country}</h3>
-      <div class="scroll">
-        <table>
-          <tr>
-            <th></th>
-            ${regions.map((r) => html`<th>${r ?? t('all')}</th>`)}
-          </tr>
-          ${cats.map(
-            (k) =>
-              html`<tr>
-                <td>${label(k)}</td>
-                ${regions.map((region) => {
-                  const f = rows.find((r) => `${r.kind}|${r.category ?? ''}` === k && r.region === region);
-                  return html`<td class="n">${f ? n(f.reports, f) : '0'}</td>`;
-                })}
-              </tr>`,
-          )}
-        </table>
-      </div>`;
+      ${table(
+        ['', ...regions.map((r) => r ?? t('all'))],
+        cats.map((k) => [
+          label(k),
+          ...regions.map((region) => {
+            const f = rows.find((r) => `${r.kind}|${r.category ?? ''}` === k && r.region === region);
+            return f ? n(f.reports, f) : '0';
+          }),
+        ]),
+        'numbers',
+      )}`;
   });
 
   const harm = data.harm.length
-    ? html`<div class="scroll">
-        <table>
-          <tr>
-            <th>${t('country')}</th>
-            <th>${t('month')}</th>
-            <th>${t('incidents')}</th>
-            <th>${t('injured')}</th>
-            <th>${t('dead')}</th>
-          </tr>
-          ${[...data.harm]
-            .sort((a, b) => a.country.localeCompare(b.country) || b.month.localeCompare(a.month))
-            .map(
-              (h) =>
-                html`<tr>
-                  <td>${h.country}</td>
-                  <td>${h.month}</td>
-                  <td class="n">${n(h.incidents, h)}</td>
-                  <td class="n">${n(h.injured, h)}</td>
-                  <td class="n">${n(h.dead, h)}</td>
-                </tr>`,
-            )}
-        </table>
-      </div>`
+    ? table(
+        [t('country'), t('month'), t('incidents'), t('injured'), t('dead')],
+        [...data.harm]
+          .sort((a, b) => a.country.localeCompare(b.country) || b.month.localeCompare(a.month))
+          .map((h) => [h.country, h.month, n(h.incidents, h), n(h.injured, h), n(h.dead, h)]),
+        'numbers',
+      )
     : html`<p class="muted">${t('none')}</p>`;
 
   const answered = answers
