@@ -6,7 +6,7 @@ import { pickText } from '../i18n/texts';
 import { Enrolment, OutboundMessage, Series } from '../models';
 import { addressedTo, compose, enqueue } from '../outbox/compose';
 import { NewDoc, Store } from '../store/types';
-import { lessonText, nextDelivery, quizFlowId } from './series';
+import { lessonSent, lessonText, nextLesson, quizFlowId } from './series';
 
 /** How lessons go out. */
 export interface LessonSettings {
@@ -61,7 +61,7 @@ async function deliverOne(
     return 0;
   }
   const lang = contactLanguage(contact, s.defaultLanguage);
-  const n = e.sent + 1;
+  const { n, last } = nextLesson(e, series);
   const envelope = { ...addressedTo(address, contact._id), now };
   const messages: NewDoc<OutboundMessage>[] = [];
   const add = (text: string, key: string, seq: number) =>
@@ -75,7 +75,6 @@ async function deliverOne(
       ),
     );
   }
-  const last = n >= series.lessons.length;
   if (last)
     add(
       t.t(lang, 'series.finished', { title: pickText(series.title, lang, s.defaultLanguage) }),
@@ -83,11 +82,6 @@ async function deliverOne(
       10,
     );
   const queued = await enqueue(store, messages);
-  await enrolments.updateOne(
-    { _id: e._id, sent: e.sent },
-    last
-      ? { $set: { sent: n, state: 'finished', finishedAt: now }, $unset: { nextAt: '' } }
-      : { $set: { sent: n, nextAt: nextDelivery(contact, s.deliveryHour, now, series.everyDays) } },
-  );
+  await lessonSent(store, e, series, contact, s.deliveryHour, now);
   return queued;
 }

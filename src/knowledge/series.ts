@@ -210,6 +210,39 @@ export async function followed(store: Store, contactId: string): Promise<Enrolme
   return all.sort((a, b) => (a.nextAt?.getTime() ?? Infinity) - (b.nextAt?.getTime() ?? Infinity));
 }
 
+/** The lesson a person gets next, and whether it is the series' last. */
+export function nextLesson(
+  e: Pick<Enrolment, 'sent'>,
+  series: Pick<Series, 'lessons'>,
+): { n: number; last: boolean } {
+  const n = e.sent + 1;
+  return { n, last: n >= series.lessons.length };
+}
+
+/**
+ * Records that the next lesson went (once: another sender's update loses the race): the
+ * next one's time at the person's delivery hour, or finished after the last. A paused
+ * series goes on.
+ */
+export async function lessonSent(
+  store: Store,
+  e: Enrolment,
+  series: Series,
+  contact: Pick<Contact, 'country'>,
+  hour: number,
+  now: Date,
+): Promise<void> {
+  const { n, last } = nextLesson(e, series);
+  await store
+    .collection('enrolments')
+    .updateOne(
+      { _id: e._id, sent: e.sent },
+      last
+        ? { $set: { sent: n, state: 'finished', finishedAt: now }, $unset: { nextAt: '' } }
+        : { $set: { sent: n, state: 'active', nextAt: nextDelivery(contact, hour, now, series.everyDays) } },
+    );
+}
+
 /** Records a lesson's quiz answer (the first one counts). */
 export async function recordQuiz(
   store: Store,

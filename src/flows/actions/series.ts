@@ -2,9 +2,10 @@ import { pickText } from '../../i18n/texts';
 import {
   enrol,
   followed,
+  lessonSent,
   lessonText,
   listSeries,
-  nextDelivery,
+  nextLesson,
   quizFlowId,
   readQuizFlowId,
   recordQuiz,
@@ -47,23 +48,11 @@ export async function next(turn: Turn, flows: FlowControl): Promise<void> {
   const [e] = await followed(turn.store, turn.contact._id);
   const series = e && (await turn.store.collection('series').findOne({ _id: e.seriesId }));
   if (!e || !series) return turn.say('series.notFollowing');
-  const n = e.sent + 1;
-  const last = n >= series.lessons.length;
+  const { n, last } = nextLesson(e, series);
   turn.replies.push({
     text: lessonText(turn.kit.translator, turn.lang, series, n, turn.settings.defaultLanguage),
   });
-  await turn.store.collection('enrolments').updateOne(
-    { _id: e._id },
-    last
-      ? { $set: { sent: n, state: 'finished', finishedAt: turn.now }, $unset: { nextAt: '' } }
-      : {
-          $set: {
-            sent: n,
-            state: 'active',
-            nextAt: nextDelivery(turn.contact, hourOf(turn), turn.now, series.everyDays),
-          },
-        },
-  );
+  await lessonSent(turn.store, e, series, turn.contact, hourOf(turn), turn.now);
   const quiz = quizFlowId(series._id, n);
   if (series.lessons[n - 1].quiz && (await flows.loadFlow(quiz))) await flows.start(turn, quiz);
   else if (last) turn.say('series.finished', { title: turn.pick(series.title) });
