@@ -2,7 +2,7 @@ import { Request, Router } from 'express';
 import { z } from 'zod';
 import { Forbidden, NotFound } from '../domain/errors';
 import { LANGUAGES } from '../domain/language';
-import { AnsweringSettings, answerQuestion, closeQuestion } from '../knowledge/answering';
+import { AnswerInput, AnsweringSettings, answerQuestion, closeQuestion } from '../knowledge/answering';
 import { findQuestion, latestAnswers, listQuestions, mayHandle } from '../knowledge/questions';
 import { PublishedAnswer, QUESTION_STATES, Question } from '../models';
 import { Store } from '../store/types';
@@ -65,6 +65,24 @@ export function expertTopics(staff: Staff): string[] | undefined {
   return staff.role === 'expert' ? (staff.topics ?? []) : undefined;
 }
 
+/**
+ * Answers a question as one staff member (an expert within their topics), audited, and
+ * wakes the outbox when the answer was queued: the API's route and the dashboard's form.
+ */
+export async function answerAs(
+  store: Store,
+  s: AnsweringSettings,
+  q: Question,
+  body: AnswerInput,
+  staff: Staff,
+  wakeOutbox: () => void,
+) {
+  const done = await answerQuestion(store, s, q, body, { name: staff.name, topics: expertTopics(staff) });
+  await audit(store, staff, 'question.answer', q._id, { publish: !!body.publish, sent: done.sent });
+  if (done.sent) wakeOutbox();
+  return done;
+}
+
 /** Who may answer: staff, admins and experts (of the question's topics), not viewers. */
 function answerer(req: Request): Staff {
   if (req.staff!.role === 'viewer') throw new Forbidden('needs the staff or expert role');
@@ -89,9 +107,7 @@ export function questionsRouter(store: Store, s: AnsweringSettings, wakeOutbox: 
     const staff = answerer(req);
     const q = await questionFor(store, staff, String(req.params.id));
     const body = parseBody(answerBody, req.body);
-    const done = await answerQuestion(store, s, q, body, { name: staff.name, topics: expertTopics(staff) });
-    await audit(store, staff, 'question.answer', q._id, { publish: body.publish, sent: done.sent });
-    if (done.sent) wakeOutbox();
+    const done = await answerAs(store, s, q, body, staff, wakeOutbox);
     res.json({
       ...questionView(done.question),
       sent: done.sent,

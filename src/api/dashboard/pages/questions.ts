@@ -1,12 +1,10 @@
 import { Request } from 'express';
 import { BadRequest } from '../../../domain/errors';
-import { answerQuestion } from '../../../knowledge/answering';
 import { listQuestions } from '../../../knowledge/questions';
 import { Question } from '../../../models';
-import { audit } from '../../audit';
-import { expertTopics, questionFor } from '../../questions';
+import { answerAs, expertTopics, questionFor } from '../../questions';
 import { Html, html } from '../html';
-import { Mount, PageResult, action, page, sendPage, staffOf } from '../page';
+import { ForbiddenPage, Mount, PageResult, action, page, sendPage, staffOf } from '../page';
 import { PageContext, can, csrfField, num, when } from '../views';
 
 /**
@@ -102,24 +100,20 @@ export const mountQuestions: Mount = (r, deps) => {
     '/questions/:id/answer',
     action(async (req, res, ctx) => {
       const staff = await staffWithTopics(ctx);
-      if (!can(ctx, 'staff') && staff.role !== 'expert') throw new BadRequest('viewers cannot answer');
+      if (!can(ctx, 'staff') && staff.role !== 'expert') throw new ForbiddenPage(ctx.t('errors.role'));
       const q = await questionFor(store, staff, String(req.params.id));
       const form = req.body as Record<string, unknown>;
       try {
         const text = typeof form.text === 'string' ? form.text : '';
         if (!text.trim()) throw new BadRequest('write an answer');
-        const done = await answerQuestion(
+        await answerAs(
           store,
           deps.triage,
           q,
           { text, publish: form.publish === '1' },
           staff,
+          deps.wakeOutbox,
         );
-        await audit(store, staff, 'question.answer', q._id, {
-          publish: form.publish === '1',
-          sent: done.sent,
-        });
-        if (done.sent) deps.wakeOutbox();
         res.redirect(303, '/dashboard/questions?ok=answered');
       } catch (err) {
         if (!(err instanceof BadRequest)) throw err;
