@@ -3,7 +3,7 @@ import { Bulletin } from '../models';
 import { html } from './dashboard/html';
 import { UI } from './dashboard/page';
 import { table } from './dashboard/views';
-import { PublicLanguage } from './publicPage';
+import { PublicLanguage, standalonePage } from './publicPage';
 
 const CSS = `body{font:15px/1.45 Georgia,serif;color:#111;margin:0}main{max-width:48rem;margin:auto;padding:1.5rem}
 h1{font-size:1.6rem;margin-bottom:0}h2{font-size:1.15rem;border-bottom:1px solid #999;margin-top:1.6rem}
@@ -22,54 +22,45 @@ export function bulletinPage(b: Bulletin, lang: PublicLanguage): string {
   /** A section's table, or "nothing to report". */
   const listing = <T>(items: T[], headers: string[], row: (x: T) => string[]) =>
     items.length ? table(headers, items.map(row)) : html`<p class="muted">${t('none')}</p>`;
-  const page = html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${t('title', { month: b._id })}</title>
-        <style>
-          ${CSS}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>${t('title', { month: b._id })}</h1>
-          <p class="muted">
-            ${t('subtitle', { n: b.minCell })}${b.state === 'draft' ? html` <span class="draft">${t('draft')}</span>` : ''}
-          </p>
-          ${note ? html`<p>${note}</p>` : ''}
-          <h2>${t('prices')}</h2>
-          ${listing(
-            b.prices,
-            [t('country'), t('mineral'), t('median'), t('change'), t('reference'), t('reports')],
-            (p) => [
-              p.country,
-              UI.t(lang, `minerals.${p.mineral}`),
-              `${nf.format(p.median)} ${p.currency}/${p.unit}`,
-              signed(p.change),
-              p.reference === undefined ? '—' : `${nf.format(p.reference)} (${p.ofReference}%)`,
-              nf.format(p.reports),
-            ],
-          )}
-          <h2>${t('issues')}</h2>
-          ${listing(b.issues, [t('country'), t('region'), t('issue'), t('reports'), t('lastMonth')], (i) => [
-            i.country,
-            i.region ?? t('all'),
-            UI.t(lang, `issues.${i.category}`),
-            nf.format(i.reports),
-            i.previous === undefined ? '—' : nf.format(i.previous),
-          ])}
-          <h2>${t('incidents')}</h2>
-          ${listing(b.incidents, [t('country'), t('accidents'), t('injured'), t('dead')], (h) => [
-            h.country,
-            n(h.incidents),
-            n(h.injured),
-            n(h.dead),
-          ])}
-          <p class="muted">${t('method')}</p>
-        </main>
-      </body>
-    </html>`;
-  return page.value;
+  return standalonePage(
+    lang,
+    t('title', { month: b._id }),
+    CSS,
+    html`
+      <h1>${t('title', { month: b._id })}</h1>
+      <p class="muted">
+        ${t('subtitle', { n: b.minCell })}${b.state === 'draft' ? html` <span class="draft">${t('draft')}</span>` : ''}
+      </p>
+      ${note ? html`<p>${note}</p>` : ''}
+      <h2>${t('prices')}</h2>
+      ${listing(
+        b.prices,
+        [t('country'), t('mineral'), t('median'), t('change'), t('reference'), t('reports')],
+        (p) => [
+          p.country,
+          UI.t(lang, `minerals.${p.mineral}`),
+          `${nf.format(p.median)} ${p.currency}/${p.unit}`,
+          signed(p.change),
+          p.reference === undefined ? '—' : `${nf.format(p.reference)} (${p.ofReference}%)`,
+          nf.format(p.reports),
+        ],
+      )}
+      <h2>${t('issues')}</h2>
+      ${listing(b.issues, [t('country'), t('region'), t('issue'), t('reports'), t('lastMonth')], (i) => [
+        i.country,
+        i.region ?? t('all'),
+        UI.t(lang, `issues.${i.category}`),
+        nf.format(i.reports),
+        i.previous === undefined ? '—' : nf.format(i.previous),
+      ])}
+      <h2>${t('incidents')}</h2>
+      ${listing(b.incidents, [t('country'), t('accidents'), t('injured'), t('dead')], (h) => [
+        h.country,
+        n(h.incidents),
+        n(h.injured),
+        n(h.dead),
+      ])}
+      <p class="muted">${t('method')}</p>
+    `,
+  );
 }

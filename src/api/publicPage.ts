@@ -128,60 +128,69 @@ export function publicPage(
         </blockquote>`,
     );
 
-  const body: Html = html`<!doctype html>
-    <html lang="${o.lang}">
+  return standalonePage(
+    o.lang,
+    t('title'),
+    CSS,
+    html`
+      <nav>
+        ${PUBLIC_LANGUAGES.map((l) => html`<a href="/public?lang=${l}" lang="${l}">${LANGUAGE_NAMES[l]}</a>`)}
+      </nav>
+      <h1>${t('title')}</h1>
+      <p>${t('intro', { from: data.from.slice(0, 10), to: data.to.slice(0, 10), n: data.minCell })}</p>
+      <p>
+        ${t('downloads')}: <a href="/public/data/prices.csv">prices.csv</a> ·
+        <a href="/public/data/prices.json">prices.json</a> ·
+        <a href="/public/data/reports.csv">reports.csv</a> ·
+        <a href="/public/data/reports.json">reports.json</a> ·
+        <a href="/public/data/dictionary.txt">${t('dictionary')}</a>. ${t('licence')}: ${o.licence}.
+      </p>
+      <h2>${t('prices')}</h2>
+      ${prices.some((p) => p !== '') ? prices : html`<p class="muted">${t('none')}</p>`}
+      <h2>${t('problems')}</h2>
+      ${problems.some((p) => p !== '') ? problems : html`<p class="muted">${t('none')}</p>`}
+      <h2>${t('harm')}</h2>
+      ${harm}
+      ${
+        answered.length
+          ? html`<h2>${t('answers')}</h2>
+              ${answered}`
+          : ''
+      }
+      ${
+        o.bulletins?.length
+          ? html`<h2>${t('bulletins')}</h2>
+              <ul>
+                ${o.bulletins.map(
+                  (m) =>
+                    html`<li>
+                      <a href="/public/bulletins/${m}?lang=${o.lang}">${m}</a>
+                      (<a href="/public/bulletins/${m}.pdf?lang=${o.lang}">PDF</a>)
+                    </li>`,
+                )}
+              </ul>`
+          : ''
+      }
+      <p class="muted">${t('never')}</p>
+    `,
+  );
+}
+
+/** A page on its own (the public page, the bulletin): its language, title and inline styles, the body in `<main>`. */
+export function standalonePage(lang: string, title: string, css: string, body: Html): string {
+  return html`<!doctype html>
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${t('title')}</title>
+        <title>${title}</title>
         <link rel="icon" href="data:," />
         <style>
-          ${CSS}
+          ${css}
         </style>
       </head>
       <body>
-        <main>
-          <nav>
-            ${PUBLIC_LANGUAGES.map((l) => html`<a href="/public?lang=${l}" lang="${l}">${LANGUAGE_NAMES[l]}</a>`)}
-          </nav>
-          <h1>${t('title')}</h1>
-          <p>${t('intro', { from: data.from.slice(0, 10), to: data.to.slice(0, 10), n: data.minCell })}</p>
-          <p>
-            ${t('downloads')}: <a href="/public/data/prices.csv">prices.csv</a> ·
-            <a href="/public/data/prices.json">prices.json</a> ·
-            <a href="/public/data/reports.csv">reports.csv</a> ·
-            <a href="/public/data/reports.json">reports.json</a> ·
-            <a href="/public/data/dictionary.txt">${t('dictionary')}</a>. ${t('licence')}: ${o.licence}.
-          </p>
-          <h2>${t('prices')}</h2>
-          ${prices.some((p) => p !== '') ? prices : html`<p class="muted">${t('none')}</p>`}
-          <h2>${t('problems')}</h2>
-          ${problems.some((p) => p !== '') ? problems : html`<p class="muted">${t('none')}</p>`}
-          <h2>${t('harm')}</h2>
-          ${harm}
-          ${
-            answered.length
-              ? html`<h2>${t('answers')}</h2>
-                  ${answered}`
-              : ''
-          }
-          ${
-            o.bulletins?.length
-              ? html`<h2>${t('bulletins')}</h2>
-                  <ul>
-                    ${o.bulletins.map(
-                      (m) =>
-                        html`<li>
-                          <a href="/public/bulletins/${m}?lang=${o.lang}">${m}</a>
-                          (<a href="/public/bulletins/${m}.pdf?lang=${o.lang}">PDF</a>)
-                        </li>`,
-                    )}
-                  </ul>`
-              : ''
-          }
-          <p class="muted">${t('never')}</p>
-        </main>
+        <main>${body}</main>
       </body>
-    </html>`;
-  return body.value;
+    </html>`.value;
 }
