@@ -184,6 +184,11 @@ const envSchema = z.object({
   POLL_DEFAULT_DAYS: number(7, { min: 1, max: 365, int: true }),
   /** The hour (0–23, each person's country time) lessons of a series go at. */
   DELIVERY_HOURS: number(9, { min: 0, max: 23, int: true }),
+  /** Voice: refuse a new call (free for the caller) and call back (`VOICE_CALLBACK=on`), at most this many calls a second. */
+  VOICE_CALLBACK: bool(false),
+  VOICE_CPS: number(1, { min: 0.01, max: 100 }),
+  /** Recordings staff made to replace the voice line's prompts: `<dir>/<lang>/<clip name>.wav|mp3`. */
+  VOICE_PROMPTS_DIR: optionalString,
   INBOUND_PER_SENDER_PER_HOUR: number(120, { min: 1, int: true }),
   INBOUND_GLOBAL_PER_MINUTE: number(600, { min: 1, int: true }),
   API_RATE_PER_MINUTE: number(600, { min: 1, int: true }),
@@ -375,6 +380,12 @@ const configSchema = envSchema.transform((e, ctx) => {
     /** A poll created without `closesAt` closes this many days after it opens. */
     pollDefaultDays: e.POLL_DEFAULT_DAYS,
     deliveryHour: e.DELIVERY_HOURS,
+    /** The voice line (Twilio Voice, on whenever Twilio is): call-back mode, its pace, staff recordings. */
+    voice: {
+      callback: e.VOICE_CALLBACK,
+      cps: e.VOICE_CPS,
+      promptsDir: path.resolve(e.VOICE_PROMPTS_DIR ?? path.join(e.DATA_DIR, 'voice-prompts')),
+    },
     /** One sender over this many messages an hour is logged but not answered. */
     inboundPerSenderPerHour: e.INBOUND_PER_SENDER_PER_HOUR,
     /** Messages answered per minute across all senders; beyond it, logged but not answered. */

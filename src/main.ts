@@ -9,6 +9,7 @@ import { TelegramClient } from './bots/telegram/outbound';
 import { TelegramPoller } from './bots/telegram/poller';
 import { AfricasTalkingSender } from './bots/africastalking/outbound';
 import { UssdLine } from './flows/ussd';
+import { voiceLine } from './flows/voice';
 import { WhatsAppSender } from './bots/twilio/whatsapp';
 import { fetchTwilioMedia } from './bots/twilio/media';
 import { TwilioSender } from './bots/twilio/outbound';
@@ -234,6 +235,14 @@ export async function createService(config: Config, options: ServiceOptions = {}
       ? (ref) => fetchTwilioMedia(config.twilio!, ref, options.providerTimeoutMs)
       : undefined,
     ussd: new UssdLine({ store, engine, retentionDays: config.retentionDays, clock: options.clock }),
+    voice: voiceLine({
+      store,
+      engine,
+      translator,
+      promptsDir: config.voice.promptsDir,
+      retentionDays: config.retentionDays,
+      clock: options.clock,
+    }),
     telegram:
       telegram && config.telegram!.mode === 'webhook'
         ? {

@@ -25,6 +25,9 @@ import { statsRouter } from './stats';
 import { surveysRouter } from './surveys';
 import { simulatorRouter } from '../bots/simulator/inbound';
 import { UssdLine } from '../flows/ussd';
+import { VoiceLine } from '../flows/voice';
+import { simulatorVoiceRouter } from '../bots/simulator/voice';
+import { twilioVoiceRouter, voiceAudioRouter } from '../bots/twilio/voice';
 import type { MediaRef } from '../models';
 import type { MediaFile } from '../bots/twilio/media';
 import { telegramRouter } from '../bots/telegram/webhook';
@@ -55,6 +58,10 @@ export interface AppDeps {
   media?: (ref: MediaRef) => Promise<MediaFile>;
   /** The USSD line (menus over Africa's Talking, and the simulator's `"channel": "ussd"`). */
   ussd: UssdLine;
+  /** The voice line (Twilio Voice, and the simulator's `/simulator/voice`). */
+  voice: VoiceLine;
+  /** With `VOICE_CALLBACK=on`: queues the call back to a number whose call was refused. */
+  voiceCallback?: (phone: string) => Promise<void>;
   /** Telegram in webhook mode: the secret and the handler of updates. */
   telegram?: { secret: string; botId: string; onUpdate: (u: ParsedUpdate) => Promise<void> };
   telegramOffReason?: string;
@@ -148,6 +155,8 @@ export function buildApp(deps: AppDeps): Express {
     '/webhooks/africastalking/ussd',
     '/webhooks/africastalking/ussd/end',
     '/webhooks/telegram',
+    '/webhooks/twilio/voice',
+    '/webhooks/twilio/voice/status',
   ]);
   app.use('/webhooks', (req, res, next) => {
     const end = deps.metrics.webhookSeconds.startTimer();
@@ -166,6 +175,15 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.twilio) {
+    app.use(
+      '/webhooks/twilio/voice',
+      twilioVoiceRouter({
+        settings: deps.twilio,
+        line: deps.voice,
+        log: deps.log,
+        callback: deps.voiceCallback,
+      }),
+    );
     app.use(
       '/webhooks/twilio',
       twilioRouter(deps.twilio, deps.inbox, deps.store, deps.log, deps.spool, deps.webhookBudgetMs),
@@ -246,7 +264,11 @@ export function buildApp(deps: AppDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  if (deps.simulatorEnabled) app.use('/simulator', simulatorRouter(deps.inbox, deps.ussd));
+  app.use('/voice/audio', voiceAudioRouter(deps.voice.deps.speaker.clips));
+  if (deps.simulatorEnabled) {
+    app.use('/simulator/voice', simulatorVoiceRouter(deps.voice));
+    app.use('/simulator', simulatorRouter(deps.inbox, deps.ussd));
+  }
   if (deps.publicPage)
     app.use(
       '/public',

@@ -6,7 +6,7 @@ export function newId(): string {
 }
 
 // No 0/O, 1/I/L, so a reference read aloud or copied from a feature phone survives.
-const REF_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const REF_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
 /** Prefix of a reference number by kind: P-…, R-… (issue), C-… (incident), Q-… (a question). */
 export const REF_PREFIX = { price: 'P', issue: 'R', incident: 'C', question: 'Q' } as const;

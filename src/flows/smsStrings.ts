@@ -26,6 +26,9 @@ const LABEL_TREES = [
   'digest',
 ];
 
+/** Trees no SMS carries: labels inside other texts, and the voice line's spoken prompts (`voice.*`). */
+const NOT_SMS = [...LABEL_TREES, 'voice'];
+
 /** Every leaf key of a resource tree. */
 export function leafKeys(tree: unknown, prefix = ''): string[] {
   if (typeof tree === 'string') return [prefix];
@@ -128,7 +131,7 @@ export function renderEverySmsString(t: Translator, foldGsm = true): RenderedSms
   return LANGUAGES.flatMap((lng) => {
     const values = worstCaseValues(t, lng);
     return leafKeys(t.resources[lng])
-      .filter((k) => !LABEL_TREES.includes(k.split('.')[0]) && !k.endsWith('_telegram'))
+      .filter((k) => !NOT_SMS.includes(k.split('.')[0]) && !k.endsWith('_telegram'))
       .map((key) => {
         const r = renderSms({ text: t.t(lng, key, values), options: optionsFor(t, lng, key) }, foldGsm);
         return { lng, key, text: r.text, segments: r.segments, encoding: r.encoding, budget: smsBudget(key) };

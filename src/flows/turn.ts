@@ -70,7 +70,12 @@ export function sessionFrom(saved: Session | null, now: Date): SessionState {
 }
 
 /** A reply before it meets the channel. */
-export type Reply = Draft & { redactAfterSend?: boolean };
+export type Reply = Draft & {
+  redactAfterSend?: boolean;
+  /** Where the text came from (voice turns only): the line speaks it again word by word. */
+  key?: string;
+  vars?: Record<string, unknown>;
+};
 
 /**
  * Everything one inbound message's handling works on, and the few things every handler
@@ -116,8 +121,9 @@ export class Turn {
     return contactCurrency(this.contact, this.settings.defaultCurrency);
   }
 
-  /** Where this turn's message came from: its channel, or a USSD session. */
+  /** Where this turn's message came from: its channel, a USSD session or a phone call. */
   get source(): Source {
+    if (this.inbound.extra?.voice) return 'voice';
     return this.inbound.extra?.ussd ? 'ussd' : this.inbound.channel;
   }
 
@@ -130,7 +136,11 @@ export class Turn {
 
   /** Queues a translated reply. */
   say(key: string, vars: Record<string, unknown> = {}, opts: { redactAfterSend?: boolean } = {}): void {
-    this.replies.push({ text: this.t(key, vars), ...opts });
+    this.replies.push({
+      text: this.t(key, vars),
+      ...opts,
+      ...(this.source === 'voice' ? { key, vars } : {}),
+    });
   }
 
   /** Text written in several languages (stored flows, polls) in the turn's language, with the usual fallbacks. */

@@ -13,10 +13,10 @@ export const CHANNELS = ['sms', 'telegram', 'whatsapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /**
- * Where a report or an answer came from: a channel, or a USSD session (the screens of the
- * phone's SMS address: no messages, so no address of its own).
+ * Where a report or an answer came from: a channel, or a USSD session or a phone call (the
+ * screens or keypad of the phone's SMS address: no messages, so no address of their own).
  */
-export const SOURCES = [...CHANNELS, 'ussd'] as const;
+export const SOURCES = [...CHANNELS, 'ussd', 'voice'] as const;
 /** Where a report or an answer came from. */
 export type Source = (typeof SOURCES)[number];
 

@@ -24,6 +24,8 @@ export interface InboundExtra {
   media?: MediaRef[];
   /** A step of a USSD session (never logged): the screens of the phone's SMS address. */
   ussd?: boolean;
+  /** A keypad step of a phone call (never logged): the voice line on the phone's SMS address. */
+  voice?: boolean;
 }
 
 /** States of an inbound message in our log. */

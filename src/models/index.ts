@@ -23,6 +23,7 @@ import {
 } from './stats';
 import { DashboardSession, dashboardSessionSchema } from './dashboardSession';
 import { UssdSession, ussdSessionSchema } from './ussdSession';
+import { VoiceCall, voiceCallSchema } from './voiceCall';
 import { WhatsAppContent, whatsappContentSchema } from './whatsappContent';
 import { OpsAlert, opsAlertSchema } from './opsAlert';
 import { DirectoryEntry, Rsvp, directoryEntrySchema, rsvpSchema } from './directoryEntry';
@@ -64,6 +65,7 @@ export interface Documents {
   enrolments: Enrolment;
   publicHits: PublicHit;
   bulletins: Bulletin;
+  voiceCalls: VoiceCall;
 }
 
 /** Collection names. */
@@ -102,6 +104,7 @@ export const SCHEMAS: Record<CollectionName, Schema> = {
   enrolments: enrolmentSchema,
   publicHits: publicHitSchema,
   bulletins: bulletinSchema,
+  voiceCalls: voiceCallSchema,
 };
 
 export * from './audit';
@@ -122,6 +125,7 @@ export * from './session';
 export * from './stats';
 export * from './dashboardSession';
 export * from './ussdSession';
+export * from './voiceCall';
 export * from './whatsappContent';
 export * from './opsAlert';
 export * from './directoryEntry';

@@ -52,6 +52,8 @@ export interface Report {
   place?: string;
   /** Photos sent with a confidential issue or incident (WhatsApp): staff open them through the dashboard. */
   media?: MediaRef[];
+  /** A spoken description left on the voice line (confidential reports only): kept at the provider, played through the dashboard. */
+  recording?: { sid: string; durationSec: number };
   site?: string;
   region?: string;
   country?: string;
@@ -102,6 +104,10 @@ export const reportSchema = makeSchema({
     type: [
       { _id: false, url: { type: String, maxlength: 500 }, contentType: { type: String, maxlength: 100 } },
     ],
+    default: undefined,
+  },
+  recording: {
+    type: { _id: false, sid: { type: String, maxlength: 64 }, durationSec: { type: Number, min: 0 } },
     default: undefined,
   },
   site: { type: String, maxlength: 60 },

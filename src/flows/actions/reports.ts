@@ -168,13 +168,15 @@ function reporter(turn: Turn): Partial<Report> {
   if (a.privacy === 'anonymous') {
     return { ...common, anonymous: true, confidential: false, place: typed, createdAt: toHour(turn.now) };
   }
-  // photos stay with confidential reports only: their provider's link leads back to the sender
+  // photos and a spoken description stay with confidential reports only: they lead back to the sender
   const media = turn.media();
+  const recording = a.recording as Report['recording'];
   return {
     ...common,
     anonymous: false,
     confidential: true,
     ...(media.length ? { media } : {}),
+    ...(recording ? { recording: { sid: recording.sid, durationSec: recording.durationSec } } : {}),
     contactId: c._id,
     site: c.site,
     place: typed ?? c.site,

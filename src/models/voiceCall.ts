@@ -1,0 +1,54 @@
+import { Schema } from 'mongoose';
+import { makeSchema } from './common';
+
+/**
+ * One phone call on the voice line (Twilio Voice): where the caller is in the menus and the
+ * answer last given, so each keypad press is a small stateless request keyed by `CallSid`.
+ * Like a USSD session it holds no phone number and no contact.
+ */
+export interface VoiceCall {
+  /** Twilio's `CallSid`. */
+  _id: string;
+  /** Requests answered so far; each answer's `action` carries the next number, so a repeated request is answered the same. */
+  step: number;
+  /** The menus walked, the last one being heard; `*` goes back one. */
+  stack: Record<string, unknown>[];
+  /** The language the call is in (chosen with 9, or the contact's). */
+  lang: string;
+  /** Times in a row nothing was pressed: twice ends the call. */
+  silence: number;
+  /** The last answer (a spoken step), replayed for a repeated request and for `0`. */
+  last?: Record<string, unknown>;
+  /** Reports made during the call (a count: an anonymous one must stay unlinked). */
+  reports?: number;
+  /** Recordings an anonymous report may not keep, to delete at the provider (the `recordings` job). */
+  deleteRecordings?: string[];
+  /** Who started it: the caller, or the line (a call-back after a missed call, an alert). */
+  direction: 'inbound' | 'callback' | 'alert';
+  /** From Twilio's status callback. */
+  status?: string;
+  durationSec?: number;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+/** Schema of `voiceCalls`. */
+export const voiceCallSchema = makeSchema({
+  _id: { type: String, required: true },
+  step: { type: Number, required: true },
+  stack: { type: [Schema.Types.Mixed], default: [] },
+  lang: { type: String, required: true },
+  silence: { type: Number, default: 0 },
+  last: Schema.Types.Mixed,
+  reports: Number,
+  deleteRecordings: { type: [String], default: undefined },
+  direction: { type: String, enum: ['inbound', 'callback', 'alert'], required: true },
+  status: String,
+  durationSec: Number,
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+});
+voiceCallSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+voiceCallSchema.index({ createdAt: 1 });
