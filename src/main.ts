@@ -160,15 +160,16 @@ export async function createService(config: Config, options: ServiceOptions = {}
     log,
     metrics,
   );
+  const afterHandled = () => {
+    outbox.notify();
+    // price reports handled meanwhile are counted in the statistics shortly, in one batch
+    foldSoon(store, (err) => log.error({ err }, 'counting price reports in the statistics failed'));
+  };
   const inbox = new Inbox(
     store,
     engine,
     log,
-    () => {
-      outbox.notify();
-      // price reports handled meanwhile are counted in the statistics shortly, in one batch
-      foldSoon(store, (err) => log.error({ err }, 'counting price reports in the statistics failed'));
-    },
+    afterHandled,
     new SlidingWindowLimiter(config.inboundPerSenderPerHour, 3_600_000),
     new SlidingWindowLimiter(config.inboundGlobalPerMinute, 60_000),
     metrics,

@@ -140,7 +140,8 @@ const AUDIO_INDEX = path.join(__dirname, '../../locales/audio');
 export function clipText(url: string): string {
   const m = /\/voice\/audio\/(\w+)\/([^/]+)\.(wav|mp3)$/.exec(url);
   if (!m) throw new Error(`not a prompt address: ${url}`);
-  const index = JSON.parse(fs.readFileSync(path.join(AUDIO_INDEX, m[1], 'index.json'), 'utf8')) as Record<
+  const file = path.join(AUDIO_INDEX, m[1], 'index.json');
+  const index = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Record<
     string,
     string
   >;

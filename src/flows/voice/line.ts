@@ -31,8 +31,13 @@ export class VoiceLine {
   }
 
   /** Answers one request of a call. */
-  request(req: VoiceRequest): Promise<VoiceAnswer> {
-    return this.queue.run(req.callSid, () => this.deps.store.unit((tx) => this.requestNow(tx, req)));
+  async request(req: VoiceRequest): Promise<VoiceAnswer> {
+    const answer = await this.queue.run(req.callSid, () =>
+      this.deps.store.unit((tx) => this.requestNow(tx, req)),
+    );
+    if (answer.changed) this.deps.afterUnit?.();
+    delete answer.changed;
+    return answer;
   }
 
   /** What a caller hears when the request could not be answered: call again, in their country's language. */
@@ -50,7 +55,7 @@ export class VoiceLine {
     return r.matched > 0;
   }
 
-  private async requestNow(store: Store, req: VoiceRequest): Promise<VoiceAnswer> {
+  private async requestNow(store: Store, req: VoiceRequest): Promise<VoiceAnswer & { changed?: boolean }> {
     const now = this.clock();
     const calls = store.collection('voiceCalls');
     const saved = await calls.findOne({ _id: req.callSid });
@@ -81,6 +86,7 @@ export class VoiceLine {
       answer = silence >= 2 ? this.bye(ctx) : this.again(ctx, last, 'voice.silence');
     } else answer = await this.input(ctx, req, last);
     const full: VoiceAnswer = { ...answer, step: index + 1 };
+    const changed = ctx.reports > (saved?.reports ?? 0) || ctx.queued;
     const doc: Omit<VoiceCall, '_id'> = {
       step: index + 1,
       stack: ctx.stack,
@@ -98,7 +104,7 @@ export class VoiceLine {
     };
     const set = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
     await calls.updateOne({ _id: req.callSid }, { $set: set }, { upsert: true });
-    return full;
+    return { ...full, changed };
   }
 
   /** Only `#` on a number nobody may skip: as if nothing was pressed. */
@@ -223,7 +229,10 @@ export class VoiceLine {
   /** What follows an answer the engine took: the next question, the same one again, or the menu. */
   private async after(ctx: StepContext, turn: Turn, top: VoiceFrame): Promise<Omit<VoiceAnswer, 'step'>> {
     // taken once: a question skipped with the same turn comes back here
-    if (turn.extra.length) await enqueue(ctx.store, turn.extra.splice(0)); // alerts to on-call staff
+    if (turn.extra.length) {
+      await enqueue(ctx.store, turn.extra.splice(0)); // alerts to on-call staff
+      ctx.queued = true;
+    }
     if (turn.anonymised) await forgetSender(ctx.store, turn.anonymised, turn.now);
     turn.anonymised = undefined;
     const reported = turn.reported;

@@ -22,6 +22,8 @@ export interface StepContext {
   stack: VoiceFrame[];
   reports: number;
   turn: (text?: string) => Turn;
+  /** Messages were queued (alerts to on-call staff): the outbox is woken once the step commits. */
+  queued?: boolean;
   /** A recording an anonymous report may not keep: deleted at the provider once the step commits. */
   dropped?: string;
 }

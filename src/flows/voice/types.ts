@@ -70,6 +70,8 @@ export interface VoiceDeps {
   speaker: Speaker;
   retentionDays: number;
   clock?: () => Date;
+  /** After a step that stored a report or queued messages committed: count it in the statistics, wake the outbox. */
+  afterUnit?: () => void;
 }
 
 /** Seconds to wait for a key, and for the keys of a number ended by `#`. */
