@@ -256,6 +256,12 @@ const configSchema = envSchema.transform((e, ctx) => {
       return fail(ctx, 'PUBLIC_BASE_URL', 'is required for SMS: Twilio signatures are checked against it');
     }
   }
+  if (e.VOICE_CALLBACK && !(anyTwilio && e.TWILIO_FROM_NUMBER))
+    return fail(
+      ctx,
+      'VOICE_CALLBACK',
+      'needs the Twilio account and TWILIO_FROM_NUMBER: the line calls back from that number',
+    );
   const anyAt = e.AT_USERNAME || e.AT_API_KEY || e.AT_CALLBACK_KEY || e.AT_SENDER_ID;
   if (anyAt) {
     for (const k of ['AT_USERNAME', 'AT_API_KEY', 'AT_CALLBACK_KEY'] as const) {

@@ -10,9 +10,9 @@ import { TelegramPoller } from './bots/telegram/poller';
 import { AfricasTalkingSender } from './bots/africastalking/outbound';
 import { UssdLine } from './flows/ussd';
 import { voiceLine } from './flows/voice';
-import { WhatsAppSender } from './bots/twilio/whatsapp';
 import { fetchTwilioMedia } from './bots/twilio/media';
-import { TwilioSender } from './bots/twilio/outbound';
+import { twilioSenders } from './bots/twilio/senders';
+import { queueCallback } from './outbox/calls';
 import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
 import { BUILTIN_FLOWS } from './flows/definitions';
@@ -103,30 +103,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
 
   const senders: Sender[] = [new SimulatorSender()];
   if (config.twilio) {
-    senders.push(
-      new TwilioSender({
-        ...config.twilio,
-        timeoutMs: options.providerTimeoutMs,
-        statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
-      }),
-    );
-  }
-  if (config.twilio && config.whatsapp) {
-    senders.push(
-      new WhatsAppSender(
-        {
-          ...config.twilio,
-          ...config.whatsapp,
-          defaultLanguage: config.defaultLanguage,
-          onContentError: (err) =>
-            log.warn({ err }, 'WhatsApp buttons could not be made on Twilio: choices went as numbered text'),
-          timeoutMs: options.providerTimeoutMs,
-          statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : undefined,
-        },
-        store,
-        options.clock,
-      ),
-    );
+    const { publicBaseUrl, defaultLanguage } = config;
+    const settings = { account: config.twilio, whatsapp: config.whatsapp, publicBaseUrl, defaultLanguage };
+    senders.push(...twilioSenders({ ...settings, timeoutMs: options.providerTimeoutMs }, store, log, options.clock));
   }
   if (config.africasTalking) {
     senders.push(
@@ -150,6 +129,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
         africastalking: config.africasTalkingMps,
         whatsapp: config.whatsappMps,
         telegram: config.telegramMps,
+        voice: config.voice.cps,
       },
       maxAttempts: config.outboxMaxAttempts,
       smsRoutes: config.smsRoutes,
@@ -236,6 +216,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
       ? (ref) => fetchTwilioMedia(config.twilio!, ref, options.providerTimeoutMs)
       : undefined,
     ussd: new UssdLine({ store, engine, retentionDays: config.retentionDays, clock: options.clock }),
+    voiceCallback: config.voice.callback
+      ? async (phone) => {
+          if (await queueCallback(store, phone, options.clock?.() ?? new Date())) outbox.notify();
+        }
+      : undefined,
     voice: voiceLine({
       store,
       engine,

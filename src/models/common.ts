@@ -22,7 +22,8 @@ export type Source = (typeof SOURCES)[number];
 
 /** What carries a channel's messages: a real provider, or the simulator for trying Chimba. */
 /** `whatsapp` is Twilio's WhatsApp sender: the same account and client, its own rate and rules. */
-export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'whatsapp', 'simulator'] as const;
+/** `voice` is Twilio's Calls API: a call back after a missed call, an alert spoken to a phone. */
+export const TRANSPORTS = ['twilio', 'africastalking', 'telegram', 'whatsapp', 'simulator', 'voice'] as const;
 /** What carries a channel's messages. */
 export type Transport = (typeof TRANSPORTS)[number];
 

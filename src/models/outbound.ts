@@ -48,6 +48,8 @@ export interface OutboundMessage {
   /** What the provider charged for it, when it says (Africa's Talking does). */
   costAmount?: number;
   costCurrency?: string;
+  /** A phone call, not a text (transport `voice`): a call back after a missed call, or an alert spoken. */
+  call?: { purpose: 'callback' | 'alert' };
   /** WhatsApp, outside the 24-hour window with no template and no SMS number: sent when the person next writes. */
   waitingForReply?: boolean;
   createdAt: Date;
@@ -81,6 +83,10 @@ export const outboundSchema = makeSchema({
   costAmount: Number,
   costCurrency: String,
   waitingForReply: Boolean,
+  call: {
+    type: { _id: false, purpose: { type: String, enum: ['callback', 'alert'], required: true } },
+    default: undefined,
+  },
   createdAt: { type: Date, default: () => new Date() },
   sentAt: Date,
   deliveredAt: Date,
@@ -93,3 +99,4 @@ outboundSchema.index({ leaseOwner: 1 }, { sparse: true });
 outboundSchema.index({ broadcastId: 1, status: 1 }, { sparse: true });
 outboundSchema.index({ contactId: 1, createdAt: -1 }, { sparse: true });
 outboundSchema.index({ waitingForReply: 1, to: 1 }, { sparse: true });
+outboundSchema.index({ 'call.purpose': 1, to: 1, createdAt: -1 }, { sparse: true });

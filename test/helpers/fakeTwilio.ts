@@ -51,6 +51,14 @@ export class FakeTwilio {
   /** Authorization headers of media downloads. */
   readonly mediaAuth: (string | undefined)[] = [];
 
+  /** Calls placed through the Calls API (`POST …/Calls.json`), with the sid each got. */
+  readonly calls: { sid: string; params: Record<string, string>; at: number }[] = [];
+  /** Recordings the fake keeps (`…/Recordings/RE….wav`), and the ones deleted (`DELETE …/Recordings/RE….json`). */
+  readonly recordings = new Map<string, Buffer>();
+  readonly deletedRecordings: string[] = [];
+  /** Authorization headers of recording downloads. */
+  readonly recordingAuth: (string | undefined)[] = [];
+
   /** Every message-create request, accepted or not, with when it came: for back-off checks. */
   readonly attempts: { to: string; at: number }[] = [];
 
@@ -91,6 +99,7 @@ export class FakeTwilio {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v1/Content') return this.onContent(raw, res);
+      if (this.onVoice(req, raw, res)) return;
       const served = req.method === 'GET' ? this.media.get(req.url ?? '') : undefined;
       if (served) {
         this.mediaAuth.push(req.headers.authorization);
@@ -162,6 +171,48 @@ export class FakeTwilio {
         }),
       );
     });
+  }
+
+  /** The Calls and Recordings APIs; false when the request is for neither. */
+  private onVoice(req: http.IncomingMessage, raw: string, res: http.ServerResponse): boolean {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const call = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\.json$/.exec(req.url ?? '');
+    if (req.method === 'POST' && call) {
+      const params = Object.fromEntries(new URLSearchParams(raw));
+      const canned = this.queue.shift();
+      if (canned) {
+        json(canned.status, canned.body);
+        return true;
+      }
+      const sid = `CA${(this.calls.length + 1).toString(16).padStart(32, '0')}`;
+      this.calls.push({ sid, params, at: Date.now() });
+      json(201, {
+        sid,
+        account_sid: call[1],
+        to: params.To,
+        from: params.From,
+        status: 'queued',
+        direction: 'outbound-api',
+      });
+      return true;
+    }
+    const rec =
+      /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Recordings\/(RE[0-9a-f]{32})(\.json|\.wav|\.mp3)?$/.exec(
+        req.url ?? '',
+      );
+    if (!rec) return false;
+    const audio = this.recordings.get(rec[1]);
+    if (req.method === 'DELETE') {
+      this.deletedRecordings.push(rec[1]);
+      if (!this.recordings.delete(rec[1])) json(404, { code: 20404, message: 'not found', status: 404 });
+      else res.writeHead(204).end();
+      return true;
+    }
+    this.recordingAuth.push(req.headers.authorization);
+    if (!audio) json(404, { code: 20404, message: 'not found', status: 404 });
+    else res.writeHead(200, { 'content-type': rec[2] === '.mp3' ? 'audio/mpeg' : 'audio/x-wav' }).end(audio);
+    return true;
   }
 
   private onContent(raw: string, res: http.ServerResponse): void {

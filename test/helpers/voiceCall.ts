@@ -206,7 +206,7 @@ export function callForm(
 
 /** A phone call to a running service through its Twilio webhook, signed as Twilio signs. */
 export class TestCall {
-  readonly callSid = `CA${randomBytes(16).toString('hex')}`;
+  callSid = `CA${randomBytes(16).toString('hex')}`;
   last?: HeardStep;
 
   constructor(
@@ -215,7 +215,7 @@ export class TestCall {
     private readonly direction: 'inbound' | 'outbound-api' = 'inbound',
   ) {}
 
-  private async post(route: string, extra: Record<string, string>): Promise<HeardStep> {
+  async post(route: string, extra: Record<string, string>): Promise<HeardStep> {
     const params = callForm(this.callSid, this.from, { ...extra, Direction: this.direction });
     if (this.direction !== 'inbound')
       Object.assign(params, { From: TEST_TWILIO.TWILIO_FROM_NUMBER, To: this.from });

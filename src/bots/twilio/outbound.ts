@@ -31,7 +31,7 @@ export interface TwilioOutboundSettings {
  */
 type RequestOptions<T> = RequestClient.RequestOptions<T>;
 
-class RebasedRequestClient extends twilio.RequestClient {
+export class RebasedRequestClient extends twilio.RequestClient {
   constructor(
     private base: string,
     timeout: number,

@@ -7,6 +7,7 @@ import { parsePhone } from '../../domain/phone';
 import { ClipLibrary } from '../../flows/voice/clips';
 import { VoiceLine } from '../../flows/voice/line';
 import { Logger } from '../../log';
+import { recordCallOutcome } from '../../outbox/calls';
 import { Speaker, Utterance } from '../../flows/voice/speech';
 import { VoiceAnswer, VoiceRequest } from '../../flows/voice/types';
 import { TwilioInboundSettings, WebhookRequest, verifyTwilioSignature } from './inbound';
@@ -39,6 +40,8 @@ const statusSchema = z.looseObject({
 const querySchema = z.object({
   step: z.coerce.number().int().min(0).max(100_000).optional(),
   silence: z.literal('1').optional(),
+  /** A call the line placed: the outbound message it carries (a call back, an alert). */
+  out: z.uuid().optional(),
 });
 
 function issues(err: z.ZodError): string {
@@ -76,6 +79,7 @@ export function parseTwilioCall(
     silence: query.data.silence === '1',
     recording: p.RecordingSid ? { sid: p.RecordingSid, durationSec: p.RecordingDuration ?? 0 } : undefined,
     direction: outbound ? 'callback' : 'inbound',
+    outboundId: query.data.out,
   };
 }
 
@@ -152,6 +156,8 @@ export interface VoiceRoutes {
   log: Logger;
   /** With `VOICE_CALLBACK=on`: a new call is refused (free for the caller) and this queues the call back. */
   callback?: (phone: string) => Promise<void>;
+  /** A call the line placed will be tried again: the outbox looks. */
+  wakeOutbox?: () => void;
 }
 
 /**
@@ -185,7 +191,10 @@ export function twilioVoiceRouter(deps: VoiceRoutes): Router {
   r.post('/status', async (req, res) => {
     const s = parseTwilioCallStatus(deps.settings, req);
     const found = await deps.line.recordStatus(s.callSid, s.status, s.durationSec);
-    res.json({ ok: true, recorded: found });
+    // a call the line placed: answered, not answered (tried again later) or failed
+    const placed = await recordCallOutcome(deps.line.deps.store, s.callSid, s.status, new Date());
+    if (placed) deps.wakeOutbox?.();
+    res.json({ ok: true, recorded: found || placed });
   });
   return r;
 }

@@ -80,7 +80,7 @@ export class VoiceLine {
     const last = saved?.last as VoiceAnswer | undefined;
     let silence = 0;
     let answer: Omit<VoiceAnswer, 'step'>;
-    if (!saved) answer = await this.greet(ctx);
+    if (!saved) answer = await this.greet(ctx, req.outboundId);
     else if ((req.silence || (await this.silent(ctx, req))) && !req.recording) {
       silence = saved.silence + 1;
       answer = silence >= 2 ? this.bye(ctx) : this.again(ctx, last, 'voice.silence');
@@ -97,7 +97,7 @@ export class VoiceLine {
       deleteRecordings: ctx.dropped
         ? [...(saved?.deleteRecordings ?? []), ctx.dropped]
         : saved?.deleteRecordings,
-      direction: saved?.direction ?? req.direction ?? 'inbound',
+      direction: saved?.direction ?? (req.outboundId ? 'alert' : (req.direction ?? 'inbound')),
       createdAt: saved?.createdAt ?? now,
       updatedAt: now,
       expiresAt: new Date(now.getTime() + this.deps.retentionDays * 86_400_000),
@@ -114,9 +114,13 @@ export class VoiceLine {
     return !(top.at === 'flow' && !top.sub && this.prompter.skippable(top));
   }
 
-  private async greet(ctx: StepContext): Promise<Omit<VoiceAnswer, 'step'>> {
+  /** The first words of a call: the greeting, or the alert the line called to say (`0` says it again). */
+  private async greet(ctx: StepContext, outboundId?: string): Promise<Omit<VoiceAnswer, 'step'>> {
     const turn = ctx.turn();
-    return this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.greeting'));
+    const out = outboundId ? await ctx.store.collection('outbound').findOne({ _id: outboundId }) : null;
+    if (out?.call?.purpose !== 'alert') return this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.greeting'));
+    const menu = await this.prompter.show(ctx, this.prompter.alert(turn, out));
+    return { ...menu, repeatFrom: 0 };
   }
 
   private bye(ctx: StepContext): Omit<VoiceAnswer, 'step'> {

@@ -4,7 +4,7 @@ import { LANGUAGES } from '../../domain/language';
 import { UNITS, Unit } from '../../domain/minerals';
 import { REF_PREFIX } from '../../domain/ids';
 import { pickText } from '../../i18n/texts';
-import { Contact } from '../../models';
+import { Contact, OutboundMessage } from '../../models';
 import { AskStep, Flow } from '../../models/flowDefinition';
 import { Store } from '../../store/types';
 import type { FlowEngine } from '../engine';
@@ -159,6 +159,24 @@ export class Prompter {
     return this.show(ctx, before);
   }
 
+  /**
+   * An alert the line called to say: its text in the person's language, said where `<Say>`
+   * speaks the language, otherwise played from the recording staff attached to the
+   * broadcast (`broadcast-<id>`), then how to hear it again.
+   */
+  alert(turn: Turn, out: Pick<OutboundMessage, 'text' | 'broadcastId'>): Segment[] {
+    const message: Segment = {
+      lang: turn.lang,
+      text: out.text,
+      name: out.broadcastId ? alertClip(out.broadcastId) : undefined,
+    };
+    return [
+      ...this.speaker.say(turn.lang, 'voice.alert.intro'),
+      message,
+      ...this.speaker.say(turn.lang, 'voice.alert.again'),
+    ];
+  }
+
   /** Menu 5: the latest poll the person was sent, while it is open. */
   async openPoll(ctx: StepContext, turn: Turn): Promise<Answer> {
     const poll = await latestPollSentTo(ctx.store, ctx.contact._id, ctx.now);
@@ -286,6 +304,11 @@ export class Prompter {
       1,
     );
   }
+}
+
+/** The recording staff attach to a broadcast for a language `<Say>` does not speak. */
+export function alertClip(broadcastId: string): string {
+  return `broadcast-${broadcastId}`;
 }
 
 /** The voice text of a flow's question: `voice.<flow>.<step>` (the language menu has its own). */

@@ -46,6 +46,8 @@ export interface VoiceRequest {
   recording?: { sid: string; durationSec: number };
   /** Who started the call. */
   direction?: 'inbound' | 'callback' | 'alert';
+  /** A call the line placed: the outbound message it carries (`?out=`). */
+  outboundId?: string;
 }
 
 /** How the answer waits for the caller: keys (one, or several ended by `#`), or a recording. */
