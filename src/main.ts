@@ -12,6 +12,7 @@ import { UssdLine } from './flows/ussd';
 import { voiceLine } from './flows/voice';
 import { fetchTwilioMedia } from './bots/twilio/media';
 import { twilioSenders } from './bots/twilio/senders';
+import { TwilioRecordings } from './bots/twilio/calls';
 import { queueCallback } from './outbox/calls';
 import { Sender } from './models/channel';
 import { Config, ConfigError, loadConfig } from './config';
@@ -167,6 +168,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
       : undefined;
   if (config.adminToken) await seedAdminToken(store, config.adminToken);
 
+  const recordings =
+    config.twilio && new TwilioRecordings({ ...config.twilio, timeoutMs: options.providerTimeoutMs });
   const fanout: FanoutSettings = {
     defaultLanguage: config.defaultLanguage,
     defaultCurrency: config.defaultCurrency,
@@ -188,6 +191,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
       startFlow,
       retryInbound: () => inbox.retryPending(),
       wakeOutbox: () => outbox.notify(),
+      deleteRecording: recordings && ((sid) => recordings.delete(sid)),
       settings: {
         defaultLanguage: config.defaultLanguage,
         smsFoldGsm: config.smsFoldGsm,
@@ -215,6 +219,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     media: config.twilio
       ? (ref) => fetchTwilioMedia(config.twilio!, ref, options.providerTimeoutMs)
       : undefined,
+    recording: recordings && ((sid) => recordings.fetch(sid)),
     ussd: new UssdLine({ store, engine, retentionDays: config.retentionDays, clock: options.clock }),
     voiceCallback: config.voice.callback
       ? async (phone) => {

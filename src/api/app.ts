@@ -56,6 +56,8 @@ export interface AppDeps {
   africasTalkingOffReason?: string;
   /** Opens a photo a person sent (through the Twilio account), for the dashboard. */
   media?: (ref: MediaRef) => Promise<MediaFile>;
+  /** Opens a spoken description left on the voice line (through the Twilio account), for the dashboard. */
+  recording?: (sid: string) => Promise<MediaFile>;
   /** The USSD line (menus over Africa's Talking, and the simulator's `"channel": "ussd"`). */
   ussd: UssdLine;
   /** The voice line (Twilio Voice, and the simulator's `/simulator/voice`). */
@@ -308,6 +310,7 @@ export function buildApp(deps: AppDeps): Express {
       kick: deps.kick,
       wakeOutbox: deps.wakeOutbox,
       media: deps.media,
+      recording: deps.recording,
     }),
   );
 

@@ -9,6 +9,7 @@ import { deliverLessons } from '../knowledge/lessons';
 import { lastMonth, prepareBulletin } from '../knowledge/bulletin';
 import { sendEventReminders } from '../knowledge/reminders';
 import { Broadcast } from '../models';
+import { deleteDueRecordings } from '../reports/recordings';
 import { foldAllPending } from '../stats/rollups';
 import { Store } from '../store/types';
 import { Job } from '.';
@@ -23,6 +24,8 @@ export interface JobDeps {
   retryInbound: () => Promise<unknown>;
   /** Something was queued: the outbox sends it now. */
   wakeOutbox: () => void;
+  /** Deletes a spoken description at the provider (the voice line, when Twilio is set up). */
+  deleteRecording?: (sid: string) => Promise<void>;
   settings: {
     defaultLanguage: Language;
     smsFoldGsm: boolean;
@@ -100,6 +103,15 @@ export function serviceJobs(d: JobDeps): Job[] {
       catchUpAfterMs: 31 * 86_400_000,
       run: () => prepareBulletin(store, lastMonth(now()), s.minCell, now()),
     },
+    ...(d.deleteRecording
+      ? [
+          {
+            name: 'recordings',
+            cron: '*/10 * * * *',
+            run: () => deleteDueRecordings(store, d.deleteRecording!, s.retentionDays, now()),
+          },
+        ]
+      : []),
     {
       name: 'retention',
       cron: '30 2 * * *',

@@ -24,6 +24,8 @@ export interface DashboardDeps {
   wakeOutbox: () => void;
   /** Opens a photo sent with a report (WhatsApp, through the Twilio account); absent without one. */
   media?: (ref: MediaRef) => Promise<MediaFile>;
+  /** Opens a spoken description left on the voice line (through the Twilio account), for the dashboard. */
+  recording?: (sid: string) => Promise<MediaFile>;
 }
 
 /** A page registers its routes on the dashboard's router. */

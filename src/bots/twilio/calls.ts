@@ -1,5 +1,7 @@
 import twilio from 'twilio';
+import { BadRequest, ConnectionFailed, NotFound } from '../../domain/errors';
 import { OutboundMessage } from '../../models';
+import { MediaFile } from './media';
 import { SendResult, Sender } from '../../models/channel';
 import { RebasedRequestClient, TwilioOutboundSettings, classifyTwilioError } from './outbound';
 
@@ -38,6 +40,49 @@ export class TwilioCaller implements Sender {
       });
       return { providerId: call.sid, status: 'sent' };
     } catch (err) {
+      throw classifyTwilioError(err);
+    }
+  }
+}
+
+/**
+ * Spoken descriptions left on the voice line stay where Twilio keeps them: staff play them
+ * through the dashboard (read with the account's credentials, never copied), and the line
+ * deletes them when a report may not keep them (anonymous) or its time is up.
+ */
+export class TwilioRecordings {
+  private client: twilio.Twilio;
+
+  constructor(private settings: Pick<TwilioOutboundSettings, 'accountSid' | 'authToken' | 'apiBase' | 'timeoutMs'>) {
+    const httpClient = new RebasedRequestClient(settings.apiBase, settings.timeoutMs ?? 15_000);
+    this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
+  }
+
+  /** The recording as MP3, for logged-in staff. */
+  async fetch(sid: string): Promise<MediaFile> {
+    if (!/^RE[0-9a-f]{32}$/.test(sid)) throw new BadRequest('not a recording sid');
+    const s = this.settings;
+    const auth = Buffer.from(`${s.accountSid}:${s.authToken}`).toString('base64');
+    let res: Response;
+    try {
+      res = await fetch(`${s.apiBase}/2010-04-01/Accounts/${s.accountSid}/Recordings/${sid}.mp3`, {
+        headers: { authorization: `Basic ${auth}` },
+        signal: AbortSignal.timeout(s.timeoutMs ?? 15_000),
+      });
+    } catch (err) {
+      throw new ConnectionFailed(`twilio recording: ${(err as Error).message}`, { cause: err });
+    }
+    if (res.status === 404) throw new NotFound('the recording is no longer at Twilio');
+    if (!res.ok) throw new ConnectionFailed(`twilio recording: HTTP ${res.status}`);
+    return { contentType: 'audio/mpeg', body: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  /** Deletes a recording at Twilio (one already gone counts as deleted). */
+  async delete(sid: string): Promise<void> {
+    try {
+      await this.client.recordings(sid).remove();
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return;
       throw classifyTwilioError(err);
     }
   }

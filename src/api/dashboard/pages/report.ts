@@ -60,6 +60,21 @@ async function sendMedia(deps: DashboardDeps, req: Request, res: Response): Prom
     .send(file.body);
 }
 
+/** A spoken description left by phone, read from the provider with the account's credentials; staff only, never cached. */
+async function sendRecording(deps: DashboardDeps, req: Request, res: Response): Promise<void> {
+  if (!req.dash) throw new Unauthenticated();
+  // a voice identifies a person as a face does: staff who triage hear it, observers do not
+  if (req.dash.role === 'viewer' || req.dash.role === 'expert') throw new ForbiddenPage('staff only');
+  const x = await reportById(deps.store, String(req.params.id));
+  if (!x?.recording || !deps.recording) throw new NotFound('no such recording');
+  const file = await deps.recording(x.recording.sid);
+  res
+    .status(200)
+    .set({ 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' })
+    .type('audio/mpeg')
+    .send(file.body);
+}
+
 /** A report's page: what it says, its notes, and the triage form (staff), the number for admins only. */
 export const mountReport: Mount = (r, deps) => {
   const { store } = deps;
@@ -119,6 +134,13 @@ export const mountReport: Mount = (r, deps) => {
                         </li>`,
                     )}
                   </ul>`
+              : ''
+          }
+          ${
+            x.recording && can(ctx, 'staff')
+              ? html`<h2>${t('reports.recording')}</h2>
+                  <audio controls preload="none" src="/dashboard/reports/${x._id}/recording"></audio>
+                  <p class="muted">${t('reports.recordingLength', { seconds: x.recording.durationSec })}</p>`
               : ''
           }
           <h2>${t('reports.notes')}</h2>
@@ -199,6 +221,7 @@ ${typed.note ?? ''}</textarea>
     page((req, ctx) => render(req, ctx)),
   );
   r.get('/reports/:id/media/:n', (req, res) => sendMedia(deps, req, res));
+  r.get('/reports/:id/recording', (req, res) => sendRecording(deps, req, res));
 
   r.post(
     '/reports/:id',
