@@ -106,7 +106,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
   if (config.twilio) {
     const { publicBaseUrl, defaultLanguage } = config;
     const settings = { account: config.twilio, whatsapp: config.whatsapp, publicBaseUrl, defaultLanguage };
-    senders.push(...twilioSenders({ ...settings, timeoutMs: options.providerTimeoutMs }, store, log, options.clock));
+    senders.push(
+      ...twilioSenders({ ...settings, timeoutMs: options.providerTimeoutMs }, store, log, options.clock),
+    );
   }
   if (config.africasTalking) {
     senders.push(
@@ -170,7 +172,13 @@ export async function createService(config: Config, options: ServiceOptions = {}
 
   const recordings =
     config.twilio && new TwilioRecordings({ ...config.twilio, timeoutMs: options.providerTimeoutMs });
+  const voice = voiceLine({
+    ...{ store, engine, translator, promptsDir: config.voice.promptsDir, afterUnit: afterHandled },
+    ...{ retentionDays: config.retentionDays, clock: options.clock },
+  });
   const fanout: FanoutSettings = {
+    // people who prefer calls are called when the line can place calls (Twilio's number)
+    voice: config.twilio?.from ? { speaks: (lang, recording) => voice.speaks(lang, recording) } : undefined,
     defaultLanguage: config.defaultLanguage,
     defaultCurrency: config.defaultCurrency,
     smsFoldGsm: config.smsFoldGsm,

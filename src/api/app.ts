@@ -28,6 +28,7 @@ import { UssdLine } from '../flows/ussd';
 import { VoiceLine } from '../flows/voice';
 import { simulatorVoiceRouter } from '../bots/simulator/voice';
 import { twilioVoiceRouter, voiceAudioRouter } from '../bots/twilio/voice';
+import { voicePreferencesRouter, voicePromptsRouter } from './voice';
 import type { MediaRef } from '../models';
 import type { MediaFile } from '../bots/twilio/media';
 import { telegramRouter } from '../bots/telegram/webhook';
@@ -277,6 +278,9 @@ export function buildApp(deps: AppDeps): Express {
       publicRouter(deps.store, { ...deps.publicPage, chromium: deps.chromiumPath }, deps.log),
     );
   limitApiCalls(deps.store, deps.apiRatePerMinute);
+  // recordings are uploaded as audio, not JSON
+  app.use('/api/v1/voice/prompts', voicePromptsRouter(deps.store, deps.voice.deps.speaker));
+  app.use('/api/v1/voice/preferences', voicePreferencesRouter(deps.store));
   app.use('/api/v1', requireJson, express.json({ limit: '256kb' }));
   app.use('/api/v1/broadcasts', broadcastsRouter(deps.store, deps.fanout, deps.kick));
   app.use('/api/v1/polls', pollsRouter(deps.store, deps.fanout, deps.kick));

@@ -4,6 +4,7 @@ import { UNTRANSLATED } from '../campaigns/audience';
 import { CHANNELS, ENTRY_KINDS } from '../models';
 import { TOPICS } from '../domain/topics';
 import { isoDate, strictObject } from './validation';
+import { CLIP_NAME } from '../flows/voice/clips';
 
 /**
  * Request bodies staff send to create what reaches many people (broadcasts, polls,
@@ -53,6 +54,10 @@ export const broadcastBody = strictObject({
   text: textsBody,
   ...reach,
   priority: z.enum(['alert', 'bulk']).default('bulk'),
+  /** For people who prefer calls: a recording staff uploaded (`PUT /api/v1/voice/prompts/<lang>/<name>`), by language. */
+  voiceRecordings: z
+    .partialRecord(z.enum(LANGUAGES), z.string().regex(CLIP_NAME, 'a recording name: letters, digits, . _ -'))
+    .optional(),
   sendAt: isoDate().optional(),
   now: z.boolean().optional(),
 });

@@ -9,6 +9,7 @@ import { audit } from '../staff/audit';
 import { Staff } from '../staff/credentials';
 import { Store } from '../store/types';
 import { Untranslated, checkAudience, refuseEmpty, resolveAudience } from './audience';
+import { VoiceAlertSettings, alertCall, called, previewCalls, refuseSilence } from './voiceAlerts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -26,6 +27,8 @@ export interface FanoutSettings {
   priceCurrency: string;
   /** How long a poll stays open when staff give no closing time. */
   pollDefaultDays: number;
+  /** Calls can be placed (Twilio's number): people who prefer voice are called. */
+  voice?: VoiceAlertSettings;
 }
 
 /** A text with a draft's choices, rendered for a channel. */
@@ -64,6 +67,8 @@ export interface BroadcastInput {
   audience: Audience;
   untranslated: Untranslated;
   allowEmpty?: boolean;
+  /** For people who prefer calls, by language: the recording staff made (a clip name). */
+  voiceRecordings?: Record<string, string>;
 }
 
 /** Checks an audience and resolves it for texts in some languages: the one path of previews and creations. */
@@ -89,9 +94,11 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
   let smsSegments = 0;
   let telegramMessages = 0;
   let whatsappMessages = 0;
+  const calls = previewCalls(recipients, input, s.voice);
   for (const r of recipients) {
     const lang = r.textLang;
     const text = input.text[lang];
+    if (called(r, input, s.voice)) continue;
     byChannel[r.address.channel] ??= {};
     byChannel[r.address.channel][lang] = (byChannel[r.address.channel][lang] ?? 0) + 1;
     if (r.address.channel === 'sms') {
@@ -136,6 +143,7 @@ export async function previewBroadcast(store: Store, input: BroadcastInput, s: F
     excluded,
     segments: perLanguage,
     totalSmsSegments: smsSegments,
+    calls,
     telegramMessages,
     whatsappMessages,
     estimatedCost: {
@@ -171,6 +179,7 @@ export async function storeBroadcast(
   if (first) return { broadcast: first, replayed: true };
   const { audience, resolved } = await reachOf(store, input, s);
   refuseEmpty(resolved, input.allowEmpty);
+  refuseSilence(previewCalls(resolved.recipients, { ...input, ...input.extra }, s.voice));
   try {
     const broadcast = await store.collection('broadcasts').insertOne({
       text: input.text,
@@ -182,6 +191,7 @@ export async function storeBroadcast(
       idempotencyKey: input.idempotencyKey,
       recipients: resolved.recipients.length,
       excluded: resolved.excluded,
+      voiceRecordings: input.voiceRecordings,
       ...input.extra,
     });
     return { broadcast, replayed: false };
@@ -214,6 +224,10 @@ export async function fanOut(
   const rendered = new Map<string, Rendered[]>();
   function* messages() {
     for (const r of recipients) {
+      if (called(r, b, s.voice)) {
+        yield alertCall(r, b, now);
+        continue;
+      }
       const lang = r.textLang;
       const key = `${r.address.channel}:${lang}`;
       let parts = rendered.get(key);

@@ -109,7 +109,10 @@ export async function optIn(store: Store, who: ContactRef): Promise<void> {
 
 /** What a contact's profile may change to; only the fields given are written. */
 export type ProfileChange = Partial<
-  Pick<Contact, 'language' | 'languageSource' | 'role' | 'site' | 'region' | 'minerals' | 'registration'>
+  Pick<
+    Contact,
+    'language' | 'languageSource' | 'role' | 'site' | 'region' | 'minerals' | 'registration' | 'prefersVoice'
+  >
 >;
 
 /** Writes profile fields of a contact. */

@@ -43,6 +43,8 @@ export interface Broadcast {
   poll?: { id: string; options: Record<string, string>[] };
   /** A survey: each recipient's conversation starts at its first question. */
   surveyId?: string;
+  /** For people who prefer calls: a recording staff made, by language (a clip name), played where `<Say>` lacks the language. */
+  voiceRecordings?: Record<string, string>;
 }
 
 const audienceSchema = new Schema(
@@ -74,6 +76,7 @@ export const broadcastSchema = makeSchema({
   excluded: { type: Schema.Types.Mixed },
   poll: { type: Schema.Types.Mixed },
   surveyId: String,
+  voiceRecordings: { type: Schema.Types.Mixed },
 });
 broadcastSchema.index({ state: 1, sendAt: 1 });
 broadcastSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });

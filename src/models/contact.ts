@@ -33,6 +33,8 @@ export interface Contact {
   registration: 'none' | 'started' | 'complete';
   optedOut: boolean;
   optedOutAt?: Date;
+  /** Broadcasts and alerts come as phone calls, spoken (for people who read little): key 8 on the voice line, or staff. */
+  prefersVoice?: boolean;
   /** What pushes they asked for: `prices` is the weekly price digest. */
   subscriptions: string[];
   firstSeenAt: Date;
@@ -63,6 +65,7 @@ export const contactSchema = makeSchema({
   registration: { type: String, enum: ['none', 'started', 'complete'], default: 'none' },
   optedOut: { type: Boolean, default: false },
   optedOutAt: Date,
+  prefersVoice: Boolean,
   subscriptions: { type: [{ type: String, enum: ['prices'] }], default: [] },
   firstSeenAt: { type: Date, default: () => new Date() },
   lastSeenAt: { type: Date, default: () => new Date() },

@@ -49,7 +49,7 @@ export interface OutboundMessage {
   costAmount?: number;
   costCurrency?: string;
   /** A phone call, not a text (transport `voice`): a call back after a missed call, or an alert spoken. */
-  call?: { purpose: 'callback' | 'alert' };
+  call?: { purpose: 'callback' | 'alert'; recording?: string };
   /** WhatsApp, outside the 24-hour window with no template and no SMS number: sent when the person next writes. */
   waitingForReply?: boolean;
   createdAt: Date;
@@ -84,7 +84,12 @@ export const outboundSchema = makeSchema({
   costCurrency: String,
   waitingForReply: Boolean,
   call: {
-    type: { _id: false, purpose: { type: String, enum: ['callback', 'alert'], required: true } },
+    type: {
+      _id: false,
+      purpose: { type: String, enum: ['callback', 'alert'], required: true },
+      /** An alert in a language `<Say>` lacks: the recording staff attached (a clip name). */
+      recording: { type: String, maxlength: 120 },
+    },
     default: undefined,
   },
   createdAt: { type: Date, default: () => new Date() },

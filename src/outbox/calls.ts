@@ -52,7 +52,12 @@ export async function queueCallback(store: Store, phone: string, now: Date): Pro
  * failed stays failed. The status is kept as the error code, like a delivery status.
  * False when no call of the line has this id (a call that came in).
  */
-export async function recordCallOutcome(store: Store, callSid: string, status: string, now: Date): Promise<boolean> {
+export async function recordCallOutcome(
+  store: Store,
+  callSid: string,
+  status: string,
+  now: Date,
+): Promise<boolean> {
   const out = store.collection('outbound');
   const msg = await out.findOne({ transport: 'voice', providerId: callSid });
   if (!msg) return false;

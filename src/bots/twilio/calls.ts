@@ -19,7 +19,10 @@ export class TwilioCaller implements Sender {
   private client: twilio.Twilio;
 
   constructor(
-    private settings: Omit<TwilioOutboundSettings, 'statusCallback'> & { from: string; publicBaseUrl: string },
+    private settings: Omit<TwilioOutboundSettings, 'statusCallback'> & {
+      from: string;
+      publicBaseUrl: string;
+    },
   ) {
     const httpClient = new RebasedRequestClient(settings.apiBase, settings.timeoutMs ?? 15_000);
     this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
@@ -53,7 +56,9 @@ export class TwilioCaller implements Sender {
 export class TwilioRecordings {
   private client: twilio.Twilio;
 
-  constructor(private settings: Pick<TwilioOutboundSettings, 'accountSid' | 'authToken' | 'apiBase' | 'timeoutMs'>) {
+  constructor(
+    private settings: Pick<TwilioOutboundSettings, 'accountSid' | 'authToken' | 'apiBase' | 'timeoutMs'>,
+  ) {
     const httpClient = new RebasedRequestClient(settings.apiBase, settings.timeoutMs ?? 15_000);
     this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
   }

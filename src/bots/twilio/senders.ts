@@ -20,12 +20,22 @@ export interface TwilioSenderSettings {
  * alert) from the account's number; WhatsApp when its sender is set. Delivery statuses
  * come back to the service's public address.
  */
-export function twilioSenders(s: TwilioSenderSettings, store: Store, log: Logger, clock?: () => Date): Sender[] {
+export function twilioSenders(
+  s: TwilioSenderSettings,
+  store: Store,
+  log: Logger,
+  clock?: () => Date,
+): Sender[] {
   const statusCallback = s.publicBaseUrl ? `${s.publicBaseUrl}/webhooks/twilio/status` : undefined;
   const senders: Sender[] = [new TwilioSender({ ...s.account, timeoutMs: s.timeoutMs, statusCallback })];
   if (s.account.from && s.publicBaseUrl)
     senders.push(
-      new TwilioCaller({ ...s.account, from: s.account.from, publicBaseUrl: s.publicBaseUrl, timeoutMs: s.timeoutMs }),
+      new TwilioCaller({
+        ...s.account,
+        from: s.account.from,
+        publicBaseUrl: s.publicBaseUrl,
+        timeoutMs: s.timeoutMs,
+      }),
     );
   if (s.whatsapp) {
     const onContentError = (err: unknown) =>

@@ -1,4 +1,5 @@
-import { contactLanguage, findOrCreateContact } from '../../contacts/contacts';
+import { contactLanguage, findOrCreateContact, updateProfile } from '../../contacts/contacts';
+import { isLanguage } from '../../domain/language';
 import { parsePhone } from '../../domain/phone';
 import { toHour } from '../../domain/privacy';
 import { Contact, InboundMessage, VoiceCall } from '../../models';
@@ -9,6 +10,7 @@ import { typedPollAnswer } from '../actions/polls';
 import { KeyedQueue } from '../keyedQueue';
 import { Turn, idleSession } from '../turn';
 import { Prompter, StepContext } from './prompts';
+import { SAY_LANGUAGES } from './speech';
 import { VOICE_MENU, VoiceAnswer, VoiceDeps, VoiceFrame, VoiceRequest } from './types';
 
 /**
@@ -38,6 +40,12 @@ export class VoiceLine {
     if (answer.changed) this.deps.afterUnit?.();
     delete answer.changed;
     return answer;
+  }
+
+  /** Whether the line can speak a language on a call: `<Say>` speaks it, or staff recorded the text (a clip name). */
+  speaks(lang: string, recording?: string): boolean {
+    if (!isLanguage(lang)) return false;
+    return !!SAY_LANGUAGES[lang] || (!!recording && !!this.deps.speaker.clips.recording(lang, recording));
   }
 
   /** What a caller hears when the request could not be answered: call again, in their country's language. */
@@ -118,7 +126,8 @@ export class VoiceLine {
   private async greet(ctx: StepContext, outboundId?: string): Promise<Omit<VoiceAnswer, 'step'>> {
     const turn = ctx.turn();
     const out = outboundId ? await ctx.store.collection('outbound').findOne({ _id: outboundId }) : null;
-    if (out?.call?.purpose !== 'alert') return this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.greeting'));
+    if (out?.call?.purpose !== 'alert')
+      return this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.greeting'));
     const menu = await this.prompter.show(ctx, this.prompter.alert(turn, out));
     return { ...menu, repeatFrom: 0 };
   }
@@ -157,6 +166,7 @@ export class VoiceLine {
         const item = VOICE_MENU[digits];
         if (!item) return this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.invalid'));
         if (item.poll) return this.prompter.openPoll(ctx, turn);
+        if (item.alertsByCall) return this.alertsByCall(ctx, turn);
         await this.deps.engine.start(turn, item.flow!);
         return this.after(ctx, turn, top);
       }
@@ -167,6 +177,17 @@ export class VoiceLine {
       case 'flow':
         return this.answerFlow(ctx, turn, top, digits);
     }
+  }
+
+  /** Key 8: broadcasts and alerts come as phone calls from now on, or by SMS again. */
+  private async alertsByCall(ctx: StepContext, turn: Turn): Promise<Omit<VoiceAnswer, 'step'>> {
+    const on = !ctx.contact.prefersVoice;
+    await updateProfile(ctx.store, ctx.contact._id, { prefersVoice: on });
+    ctx.contact.prefersVoice = on;
+    return this.prompter.show(
+      ctx,
+      this.deps.speaker.say(turn.lang, on ? 'voice.alerts.on' : 'voice.alerts.off'),
+    );
   }
 
   /** Keys pressed for a flow's question (or one of the voice-only sub-questions around it). */

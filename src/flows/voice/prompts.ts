@@ -81,7 +81,11 @@ export class Prompter {
     const turn = ctx.turn();
     const say = (key: string, vars?: Record<string, unknown>) => this.speaker.say(turn.lang, key, vars);
     const oneKey = { kind: 'keys', numDigits: 1, timeoutSec: KEY_TIMEOUT_SEC } as const;
-    if (top.at === 'menu') return { speech: [...say('voice.menu'), ...say('voice.keys')], input: oneKey };
+    if (top.at === 'menu') {
+      const alerts = say(ctx.contact.prefersVoice ? 'voice.alerts.back' : 'voice.alerts.offer');
+      const speech = [...say('voice.menu'), ...alerts, ...say('voice.languageKey'), ...say('voice.keys')];
+      return { speech, input: oneKey };
+    }
     if (top.at === 'poll') return this.showPoll(ctx, turn, top.pollId);
     const flow = await this.engine.loadFlow(top.flowId);
     const step = flow?.steps.find((s) => s.id === top.stepId);
@@ -162,14 +166,10 @@ export class Prompter {
   /**
    * An alert the line called to say: its text in the person's language, said where `<Say>`
    * speaks the language, otherwise played from the recording staff attached to the
-   * broadcast (`broadcast-<id>`), then how to hear it again.
+   * broadcast for it (a staff recording wins in any language), then how to hear it again.
    */
-  alert(turn: Turn, out: Pick<OutboundMessage, 'text' | 'broadcastId'>): Segment[] {
-    const message: Segment = {
-      lang: turn.lang,
-      text: out.text,
-      name: out.broadcastId ? alertClip(out.broadcastId) : undefined,
-    };
+  alert(turn: Turn, out: Pick<OutboundMessage, 'text' | 'call'>): Segment[] {
+    const message: Segment = { lang: turn.lang, text: out.text, name: out.call?.recording };
     return [
       ...this.speaker.say(turn.lang, 'voice.alert.intro'),
       message,
@@ -304,11 +304,6 @@ export class Prompter {
       1,
     );
   }
-}
-
-/** The recording staff attach to a broadcast for a language `<Say>` does not speak. */
-export function alertClip(broadcastId: string): string {
-  return `broadcast-${broadcastId}`;
 }
 
 /** The voice text of a flow's question: `voice.<flow>.<step>` (the language menu has its own). */

@@ -5,14 +5,16 @@ import { Segment, Speaker } from './speech';
 /**
  * The main menu's keys, the same in every language so staff and posters can print one map:
  * 1 report a price, 2 report an incident, 3 market price, 4 status of a reference,
- * 5 answer an open poll, 9 change language; 0 repeats, `*` goes back.
+ * 5 answer an open poll, 8 alerts as phone calls (or by SMS again), 9 change language;
+ * 0 repeats, `*` goes back.
  */
-export const VOICE_MENU: Record<string, { flow?: string; poll?: true }> = {
+export const VOICE_MENU: Record<string, { flow?: string; poll?: true; alertsByCall?: true }> = {
   '1': { flow: 'price' },
   '2': { flow: 'incident' },
   '3': { flow: 'market' },
   '4': { flow: 'status' },
   '5': { poll: true },
+  '8': { alertsByCall: true },
   '9': { flow: 'language' },
 };
 
