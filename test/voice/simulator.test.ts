@@ -44,6 +44,17 @@ describe('the voice simulator: a call without a phone, no account needed', () =>
     expect((await press({ from, digits: '' })).body).toMatchObject({ hangup: true });
   });
 
+  test('silence where a description is recorded skips it: the report has none', async () => {
+    const from = '+243990000303';
+    await press({ from });
+    for (const digits of ['2', '1', '0#', '0#', '1']) await press({ from, digits });
+    const privacy = await press({ from, recording: false });
+    expect(privacy.body.text).toMatch(/^Qui peut savoir que c'est vous/);
+    await press({ from, digits: '1' });
+    const incidents = await svc.service.store.collection('reports').find({ kind: 'incident' });
+    expect(incidents.filter((r) => !r.recording)).toHaveLength(1);
+  });
+
   test('what is not a call step is refused with the reason', async () => {
     expect(await press({ from: '+243990000302', digits: '1' })).toMatchObject({
       status: 400,

@@ -89,7 +89,7 @@ export class VoiceLine {
     let silence = 0;
     let answer: Omit<VoiceAnswer, 'step'>;
     if (!saved) answer = await this.greet(ctx, req.outboundId);
-    else if ((req.silence || (await this.silent(ctx, req))) && !req.recording) {
+    else if ((req.silence || (await this.silent(ctx, req))) && !this.recording(ctx)) {
       silence = saved.silence + 1;
       answer = silence >= 2 ? this.bye(ctx) : this.again(ctx, last, 'voice.silence');
     } else answer = await this.input(ctx, req, last);
@@ -113,6 +113,12 @@ export class VoiceLine {
     const set = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
     await calls.updateOne({ _id: req.callSid }, { $set: set }, { upsert: true });
     return { ...full, changed };
+  }
+
+  /** The call is at the spoken description: silence there (nothing recorded) skips it. */
+  private recording(ctx: StepContext): boolean {
+    const top = ctx.stack[ctx.stack.length - 1];
+    return top.at === 'flow' && top.sub === 'record';
   }
 
   /** Only `#` on a number nobody may skip: as if nothing was pressed. */
