@@ -60,7 +60,12 @@ export async function rerouteStranded(
 ): Promise<number> {
   const out = store.collection('outbound');
   const stranded = await out.find(
-    { status: 'queued', channel: 'sms', transport: { $nin: [...available] } },
+    // texts only: a call queued for the voice line is no SMS
+    {
+      status: 'queued',
+      channel: 'sms',
+      transport: { $in: SMS_TRANSPORTS.filter((t) => !available.includes(t)) },
+    },
     { limit: 1000, projection: { _id: 1, to: 1, transport: 1 } },
   );
   let moved = 0;

@@ -34,6 +34,12 @@ describe('which provider carries SMS to a number nothing better is known for', (
           ...msg('+255712345678', 'africastalking', 3), // already on a provider that is here
           ...msg('5123456789', 'telegram', 4), // not SMS
         ]);
+        // a call the line would place, with no voice sender here: a call, never an SMS "call back"
+        await store.collection('outbound').insertOne({
+          ...msg('+243990000002', 'twilio', 5)[0],
+          transport: 'voice',
+          call: { purpose: 'callback' },
+        });
         expect(await rerouteStranded(store, ROUTES, ['africastalking', 'telegram', 'simulator'])).toBe(1);
         const out = await store.collection('outbound').find({}, { sort: { dedupeKey: 1 } });
         expect(out.map((m) => m.transport)).toEqual([
@@ -41,6 +47,7 @@ describe('which provider carries SMS to a number nothing better is known for', (
           'twilio',
           'africastalking',
           'telegram',
+          'voice',
         ]);
         // a second sweep finds nothing more to move
         expect(await rerouteStranded(store, ROUTES, ['africastalking', 'telegram', 'simulator'])).toBe(0);
