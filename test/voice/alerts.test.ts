@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { login } from '../helpers/dashboard';
 import { FakeTwilio } from '../helpers/fakeTwilio';
 import { TEST_ADMIN_TOKEN, TEST_TWILIO, TestService, api, startService } from '../helpers/service';
 import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
@@ -72,7 +73,7 @@ describe('voice alerts: people who prefer calls hear broadcasts, never silence',
 
     // calls to the two who prefer them, an SMS to the other
     const out = svc.service.store.collection('outbound');
-    await waitUntil(async () => fake.calls.length === 2);
+    await waitUntil(async () => (await out.countDocuments({ transport: 'voice', status: 'sent' })) === 2);
     const bySms = await out.find({ broadcastId: created.body.id as string, transport: { $ne: 'voice' } });
     expect(bySms.map((m) => [m.to, m.text])).toEqual([[EN, TEXT.en]]);
     expect(fake.calls.map((c) => c.params.To).sort()).toEqual([FR, SW].sort());
@@ -110,6 +111,31 @@ describe('voice alerts: people who prefer calls hear broadcasts, never silence',
     const view = await api(svc, 'GET', `/api/v1/broadcasts/${created.body.id}`);
     // the French call and the English SMS delivered; the Swahili call busy, to be tried again
     expect(view.body.counts).toMatchObject({ delivered: 2, queued: 1 });
+  });
+
+  test('on the dashboard, the preview counts calls and a broadcast some would hear as silence is refused with the reason', async () => {
+    const staff = await login(svc, TEST_ADMIN_TOKEN);
+    const form = { _csrf: await staff.csrf(), 'text.fr': TEXT.fr, 'text.sw': TEXT.sw, priority: 'alert' };
+    const preview = await fetch(`${svc.url}/dashboard/broadcasts/preview`, {
+      method: 'POST',
+      headers: {
+        cookie: staff.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-csrf-token': form._csrf,
+      },
+      body: new URLSearchParams(form),
+    });
+    expect(((await preview.json()) as { calls: unknown }).calls).toEqual({
+      calls: 2,
+      byLanguage: { fr: 1, sw: 1 },
+      silent: { sw: 1 },
+    });
+    const page = await staff.get('/dashboard/broadcasts');
+    expect(page.text).toContain('name="voice.sw"');
+    const refused = await staff.post('/dashboard/broadcasts', { ...form, formId: 'f-voice-1' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('attach a recording (voiceRecordings.sw)');
+    expect(await svc.service.store.collection('broadcasts').countDocuments()).toBe(0);
   });
 
   test('staff set the preference for a number (admins only), and a call goes only where the line can place calls', async () => {

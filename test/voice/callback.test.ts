@@ -55,7 +55,7 @@ describe('free for the caller: a missed call is called back', () => {
     expect(answer.twiml).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason="busy"/></Response>',
     );
-    await waitUntil(async () => fake.calls.length === 1);
+    await waitUntil(async () => (await calls()).some((m) => m.status === 'sent'));
     const [placed] = await calls();
     expect(fake.calls[0].params).toMatchObject({
       To: SW,
@@ -82,6 +82,8 @@ describe('free for the caller: a missed call is called back', () => {
     await ring(SW);
     for (let attempt = 1; attempt <= 3; attempt++) {
       await waitUntil(async () => fake.calls.length === attempt);
+      const sid = fake.calls[attempt - 1].sid;
+      await waitUntil(async () => (await calls()).some((m) => m.providerId === sid));
       await status(fake.calls[attempt - 1].sid, SW, 'no-answer');
       const [m] = await calls();
       if (attempt < 3) {

@@ -20,6 +20,12 @@ export function broadcastFromForm(b: Record<string, unknown>) {
           .map((s) => s.trim())
           .filter(Boolean)
       : [];
+  // for people who prefer calls: the name of a recording staff uploaded, per language
+  const voiceRecordings: Record<string, string> = {};
+  for (const l of LANGUAGES) {
+    const v = b[`voice.${l}`];
+    if (typeof v === 'string' && v.trim()) voiceRecordings[l] = v.trim();
+  }
   // a datetime-local field, read as UTC (the form says so)
   const sendAt = typeof b.sendAt === 'string' && b.sendAt ? `${b.sendAt}Z` : undefined;
   return {
@@ -34,6 +40,7 @@ export function broadcastFromForm(b: Record<string, unknown>) {
     untranslated: b.untranslated === 'fallback' ? 'fallback' : 'skip',
     allowEmpty: b.allowEmpty === '1',
     sendAt,
+    ...(Object.keys(voiceRecordings).length ? { voiceRecordings } : {}),
   };
 }
 
@@ -121,6 +128,21 @@ ${typed[`text.${l}`] ?? ''}</textarea>`,
       >${t('broadcasts.sendAt')} <input type="datetime-local" name="sendAt" value="${typed.sendAt ?? ''}" />
       <span class="hint">${t('broadcasts.sendAtHint')}</span></label
     >
+    <fieldset>
+      <legend>${t('broadcasts.voiceRecordings')}</legend>
+      <p class="hint">${t('broadcasts.voiceRecordingsHint')}</p>
+      ${LANGUAGES.map(
+        (l) =>
+          html`<label
+            >${LANGUAGE_NAMES[l]}
+            <input
+              name="voice.${l}"
+              value="${typed[`voice.${l}`] ?? ''}"
+              maxlength="120"
+              pattern="[A-Za-z0-9_.-]+"
+          /></label>`,
+      )}
+    </fieldset>
     <label class="check"
       ><input type="checkbox" name="allowEmpty" value="1" ${typed.allowEmpty === '1' ? html` checked` : ''} />
       ${t('broadcasts.allowEmpty')}</label
@@ -146,6 +168,8 @@ ${typed[`text.${l}`] ?? ''}</textarea>`,
       data-l-own="${t('broadcasts.own')}"
       data-l-fallback="${t('broadcasts.fallbackTo', { lang: '{lang}' })}"
       data-l-notsent="${t('broadcasts.notSent')}"
+      data-l-calls="${t('broadcasts.calls')}"
+      data-l-silent="${t('broadcasts.silent')}"
     >
       <p class="muted">${t('broadcasts.previewEmpty')}</p>
     </section>

@@ -76,6 +76,28 @@
         ': ' +
         (p.excluded.optedOut + p.excluded.noChannel + (p.excluded.untranslated || 0));
       out.appendChild(summary);
+      // people who prefer calls, and those the line could not speak to (no voice, no recording)
+      if (p.calls && p.calls.calls) {
+        var calls = el('p', L.lCalls + ': ' + p.calls.calls);
+        calls.id = 'preview-calls';
+        out.appendChild(calls);
+        var silent = Object.keys(p.calls.silent);
+        if (silent.length) {
+          var warn = el(
+            'p',
+            L.lSilent +
+              ': ' +
+              silent
+                .map(function (l) {
+                  return l + ' (' + p.calls.silent[l] + ')';
+                })
+                .join(', '),
+            'error',
+          );
+          warn.id = 'preview-silent';
+          out.appendChild(warn);
+        }
+      }
       // who reads each language, and what they get: their own text, a fallback, or nothing
       if (p.languages && p.languages.length) {
         out.appendChild(el('h3', L.lPlan));
