@@ -34,7 +34,11 @@ describe('recordings are private: kept at Twilio, heard by staff, gone with anon
     fake.recordings.set(report.recording!.sid, Buffer.from('ID3 spoken description'));
 
     const staff = await login(svc, TEST_ADMIN_TOKEN);
+    // reports by phone read as such wherever staff see them
+    for (const path of ['/dashboard', '/dashboard/reports', '/dashboard/contacts'])
+      expect((await staff.get(path)).status).toBe(200);
     const page = await staff.get(`/dashboard/reports/${report._id}`);
+    expect(page.text).toContain('<dd>Phone call</dd>');
     expect(page.text).toContain(
       `<audio controls preload="none" src="/dashboard/reports/${report._id}/recording"></audio>`,
     );
