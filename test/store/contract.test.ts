@@ -281,6 +281,51 @@ for (const engine of engines()) {
       expect(await contacts.countDocuments({ minerals: 'gold', optedOut: false })).toBe(1);
     });
 
+    test("the voice line's reads and writes: an array's first element, $pull, a nested path with a range, a long $in", async () => {
+      const calls = store.collection('voiceCalls');
+      const now = new Date('2026-12-02T10:00:00Z');
+      const call = (id: string, deleteRecordings?: string[]) => ({
+        _id: id,
+        step: 1,
+        stack: [],
+        lang: 'sw',
+        silence: 0,
+        direction: 'inbound' as const,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: new Date(now.getTime() + 86_400_000),
+        ...(deleteRecordings ? { deleteRecordings } : {}),
+      });
+      await calls.insertMany([call('CA1', ['RE1', 'RE2']), call('CA2', []), call('CA3')]);
+      const pending = async () =>
+        (await calls.find({ 'deleteRecordings.0': { $exists: true } }, { sort: { _id: 1 } })).map(
+          (c) => c._id,
+        );
+      expect(await pending()).toEqual(['CA1']);
+      await calls.updateOne({ _id: 'CA1' }, { $pull: { deleteRecordings: 'RE1' } });
+      expect((await calls.findOne({ _id: 'CA1' }))!.deleteRecordings).toEqual(['RE2']);
+      await calls.updateOne({ _id: 'CA1' }, { $pull: { deleteRecordings: 'RE2' } });
+      expect(await pending()).toEqual([]);
+
+      const out = store.collection('outbound');
+      await out.insertMany([
+        outbound({ dedupeKey: 'cb:1', to: '+255712000001', call: { purpose: 'callback' }, createdAt: now }),
+        outbound({ dedupeKey: 'cb:2', to: '+255712000002', call: { purpose: 'alert' }, createdAt: now }),
+        outbound({ dedupeKey: 'sms:1', to: '+255712000001', createdAt: now }),
+      ]);
+      const recent = (to: string, since: Date) =>
+        out.findOne({ 'call.purpose': 'callback', to, createdAt: { $gte: since } });
+      expect((await recent('+255712000001', new Date(now.getTime() - 600_000)))?.dedupeKey).toBe('cb:1');
+      expect(await recent('+255712000001', new Date(now.getTime() + 1))).toBeNull();
+      expect(await recent('+255712000002', new Date(0))).toBeNull();
+
+      // a reference typed on the keypad: thousands of candidates at once
+      const wanted = Array.from({ length: 6000 }, (_, i) => `dk:${i}`);
+      expect((await out.find({ dedupeKey: { $in: [...wanted, 'cb:2'] } })).map((m) => m.dedupeKey)).toEqual([
+        'cb:2',
+      ]);
+    });
+
     test('what SQL cannot say is still answered exactly: regular expressions, mixed paths, sorts on arrays', async () => {
       const out = store.collection('outbound');
       await out.insertMany([
