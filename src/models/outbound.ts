@@ -104,4 +104,3 @@ outboundSchema.index({ leaseOwner: 1 }, { sparse: true });
 outboundSchema.index({ broadcastId: 1, status: 1 }, { sparse: true });
 outboundSchema.index({ contactId: 1, createdAt: -1 }, { sparse: true });
 outboundSchema.index({ waitingForReply: 1, to: 1 }, { sparse: true });
-outboundSchema.index({ 'call.purpose': 1, to: 1, createdAt: -1 }, { sparse: true });

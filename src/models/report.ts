@@ -138,4 +138,3 @@ reportSchema.index({ mineral: 1, currency: 1, createdAt: -1, unit: 1, amount: 1 
 reportSchema.index({ contactId: 1 }, { sparse: true });
 reportSchema.index({ pinned: 1, createdAt: -1 });
 reportSchema.index({ state: 1, createdAt: -1 });
-reportSchema.index({ 'recording.sid': 1, createdAt: 1 }, { sparse: true });

@@ -21,8 +21,14 @@ export interface VoiceCall {
   last?: Record<string, unknown>;
   /** Reports made during the call (a count: an anonymous one must stay unlinked). */
   reports?: number;
-  /** Recordings an anonymous report may not keep, to delete at the provider (the `recordings` job). */
-  deleteRecordings?: string[];
+  /**
+   * Spoken descriptions left on the call, to delete at the provider (the `recordings` job)
+   * when their time comes: at once for one an anonymous report may not keep, after the
+   * retention for a confidential report's (which then loses its `recording`).
+   */
+  recordings?: { sid: string; reportId?: string; until: Date }[];
+  /** The earliest `until` of `recordings`: what the job looks for. */
+  recordingsDue?: Date;
   /** Who started it: the caller, or the line (a call-back after a missed call, an alert). */
   direction: 'inbound' | 'callback' | 'alert';
   /** From Twilio's status callback. */
@@ -42,7 +48,11 @@ export const voiceCallSchema = makeSchema({
   silence: { type: Number, default: 0 },
   last: Schema.Types.Mixed,
   reports: Number,
-  deleteRecordings: { type: [String], default: undefined },
+  recordings: {
+    type: [{ _id: false, sid: String, reportId: String, until: Date }],
+    default: undefined,
+  },
+  recordingsDue: Date,
   direction: { type: String, enum: ['inbound', 'callback', 'alert'], required: true },
   status: String,
   durationSec: Number,
@@ -52,3 +62,4 @@ export const voiceCallSchema = makeSchema({
 });
 voiceCallSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 voiceCallSchema.index({ createdAt: 1 });
+voiceCallSchema.index({ recordingsDue: 1 }, { sparse: true });

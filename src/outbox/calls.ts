@@ -15,13 +15,15 @@ export const CALL_RETRY_MS = 5 * 60_000;
  */
 export async function queueCallback(store: Store, phone: string, now: Date): Promise<boolean> {
   const out = store.collection('outbound');
-  const since = new Date(now.getTime() - CALLBACK_WINDOW_MS);
-  const recent = await out.findOne({ 'call.purpose': 'callback', to: phone, createdAt: { $gte: since } });
-  if (recent) return false;
+  // found through the unique key (no scan): this ten-minute window's, or the last one's
+  const window = Math.floor(now.getTime() / CALLBACK_WINDOW_MS);
+  const key = (w: number) => `callback:${phone}:${w}`;
+  const since = now.getTime() - CALLBACK_WINDOW_MS;
+  const recent = await out.find({ dedupeKey: { $in: [key(window), key(window - 1)] } });
+  if (recent.some((m) => m.createdAt.getTime() >= since)) return false;
   const contact = await store
     .collection('contacts')
     .findOne({ 'addresses.key': addressKey('sms', phone) }, { projection: { _id: 1 } });
-  const window = Math.floor(now.getTime() / CALLBACK_WINDOW_MS);
   try {
     await out.insertOne({
       channel: 'sms',
@@ -35,7 +37,7 @@ export async function queueCallback(store: Store, phone: string, now: Date): Pro
       status: 'queued',
       attempts: 0,
       nextAttemptAt: now,
-      dedupeKey: `callback:${phone}:${window}`,
+      dedupeKey: key(window),
       call: { purpose: 'callback' },
       createdAt: now,
     });

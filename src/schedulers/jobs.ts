@@ -108,7 +108,7 @@ export function serviceJobs(d: JobDeps): Job[] {
           {
             name: 'recordings',
             cron: '*/10 * * * *',
-            run: () => deleteDueRecordings(store, d.deleteRecording!, s.retentionDays, now()),
+            run: () => deleteDueRecordings(store, d.deleteRecording!, now()),
           },
         ]
       : []),

@@ -32,7 +32,7 @@ describe('an anonymous incident by phone cannot be linked back to the phone', ()
       expect(report).not.toHaveProperty('sourceKey');
       expect(report).not.toHaveProperty('recording');
       const [callDoc] = await store.collection('voiceCalls').find({});
-      const recordingSid = callDoc.deleteRecordings![0];
+      const recordingSid = callDoc.recordings![0].sid;
 
       const digits = from.slice(1);
       for (const name of COLLECTIONS) {

@@ -15,10 +15,15 @@ async function incidentWithRecording(svc: TestService, from: string, privacy: '1
 describe('recordings are private: kept at Twilio, heard by staff, gone with anonymity or time', () => {
   let fake: FakeTwilio;
   let svc: TestService;
+  let clock: number;
 
   beforeEach(async () => {
     fake = await new FakeTwilio().start();
-    svc = await startService({ ...TEST_TWILIO, TWILIO_API_BASE: fake.url, RETENTION_DAYS: '30' });
+    clock = Date.now();
+    svc = await startService(
+      { ...TEST_TWILIO, TWILIO_API_BASE: fake.url, RETENTION_DAYS: '30' },
+      { clock: () => new Date(clock) },
+    );
   });
   afterEach(async () => {
     await svc.stop();
@@ -67,14 +72,17 @@ describe('recordings are private: kept at Twilio, heard by staff, gone with anon
     expect(report).toMatchObject({ anonymous: true });
     expect(report.recording).toBeUndefined();
     const [call] = await svc.service.store.collection('voiceCalls').find({});
-    const sid = call.deleteRecordings![0];
+    expect(call.recordings).toEqual([
+      { sid: expect.stringMatching(/^RE[0-9a-f]{32}$/), until: expect.any(Date) },
+    ]);
+    const sid = call.recordings![0].sid;
     fake.recordings.set(sid, Buffer.from('voice'));
     await svc.service.scheduler.runNow('recordings');
     expect(fake.deletedRecordings).toEqual([sid]);
     expect(fake.recordings.has(sid)).toBe(false);
-    expect(
-      (await svc.service.store.collection('voiceCalls').findOne({ _id: call._id }))!.deleteRecordings,
-    ).toEqual([]);
+    const after = (await svc.service.store.collection('voiceCalls').findOne({ _id: call._id }))!;
+    expect(after.recordings ?? []).toEqual([]);
+    expect(after.recordingsDue).toBeUndefined();
   });
 
   test('after the retention, the recording is deleted at Twilio and the report keeps the rest', async () => {
@@ -83,10 +91,10 @@ describe('recordings are private: kept at Twilio, heard by staff, gone with anon
     const sid = report.recording!.sid;
     fake.recordings.set(sid, Buffer.from('voice'));
     await svc.service.scheduler.runNow('recordings');
+    clock += 29 * 86_400_000;
+    await svc.service.scheduler.runNow('recordings');
     expect(fake.deletedRecordings).toEqual([]);
-    await svc.service.store
-      .collection('reports')
-      .updateOne({ _id: report._id }, { $set: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
+    clock += 2 * 86_400_000;
     await svc.service.scheduler.runNow('recordings');
     expect(fake.deletedRecordings).toEqual([sid]);
     const after = await svc.service.store.collection('reports').findOne({ _id: report._id });

@@ -25,10 +25,12 @@ import { VOICE_MENU, VoiceAnswer, VoiceDeps, VoiceFrame, VoiceRequest } from './
 export class VoiceLine {
   private queue = new KeyedQueue();
   private readonly clock: () => Date;
+  private readonly retentionMs: number;
   readonly prompter: Prompter;
 
   constructor(readonly deps: VoiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.retentionMs = deps.retentionDays * 86_400_000;
     this.prompter = new Prompter(deps.engine, deps.speaker);
   }
 
@@ -83,6 +85,7 @@ export class VoiceLine {
       callSid: req.callSid,
       stack: (saved?.stack as VoiceFrame[] | undefined) ?? [{ at: 'menu' }],
       reports: saved?.reports ?? 0,
+      recordings: [],
       turn: (text = '') => this.turnFor(store, contact, req.callSid, now, index, text),
     };
     const last = saved?.last as VoiceAnswer | undefined;
@@ -95,6 +98,11 @@ export class VoiceLine {
     } else answer = await this.input(ctx, req, last);
     const full: VoiceAnswer = { ...answer, step: index + 1 };
     const changed = ctx.reports > (saved?.reports ?? 0) || ctx.queued;
+    const recordings = [...(saved?.recordings ?? []), ...ctx.recordings];
+    const due = recordings.reduce<Date | undefined>((d, r) => (!d || r.until < d ? r.until : d), undefined);
+    const latest = recordings.reduce((d, r) => Math.max(d, r.until.getTime()), 0);
+    // the call's record outlives its recordings' deletion (its own expiry would lose them)
+    const expiresAt = new Date(Math.max(now.getTime() + this.retentionMs, latest + 86_400_000));
     const doc: Omit<VoiceCall, '_id'> = {
       step: index + 1,
       stack: ctx.stack,
@@ -102,13 +110,12 @@ export class VoiceLine {
       silence,
       last: full as unknown as Record<string, unknown>,
       reports: ctx.reports || undefined,
-      deleteRecordings: ctx.dropped
-        ? [...(saved?.deleteRecordings ?? []), ctx.dropped]
-        : saved?.deleteRecordings,
+      recordings: recordings.length ? recordings : undefined,
+      recordingsDue: due,
       direction: saved?.direction ?? (req.outboundId ? 'alert' : (req.direction ?? 'inbound')),
       createdAt: saved?.createdAt ?? now,
       updatedAt: now,
-      expiresAt: new Date(now.getTime() + this.deps.retentionDays * 86_400_000),
+      expiresAt,
     };
     const set = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
     await calls.updateOne({ _id: req.callSid }, { $set: set }, { upsert: true });
@@ -271,10 +278,18 @@ export class VoiceLine {
     if (reported) ctx.reports++;
     const spoken = this.prompter.replies(turn);
     const recording = top.at === 'flow' ? (top.answers.recording as { sid: string } | undefined) : undefined;
-    if (reported?.anonymous && recording) {
-      // the voice would identify the person: the report keeps nothing, the provider's copy is deleted
-      spoken.push(...this.deps.speaker.say(turn.lang, 'voice.incident.recordingDropped'));
-      ctx.dropped = recording.sid;
+    if (reported && recording) {
+      if (reported.anonymous) {
+        // the voice would identify the person: the report keeps nothing, the provider's copy goes now
+        spoken.push(...this.deps.speaker.say(turn.lang, 'voice.incident.recordingDropped'));
+        ctx.recordings.push({ sid: recording.sid, until: turn.now });
+      } else {
+        const report = await ctx.store
+          .collection('reports')
+          .findOne({ reference: reported.reference }, { projection: { _id: 1 } });
+        const until = new Date(turn.now.getTime() + this.retentionMs);
+        ctx.recordings.push({ sid: recording.sid, reportId: report?._id, until });
+      }
     }
     const s = turn.session;
     if (s.active && s.flowId && s.stepId) {

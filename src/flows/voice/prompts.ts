@@ -24,8 +24,8 @@ export interface StepContext {
   turn: (text?: string) => Turn;
   /** Messages were queued (alerts to on-call staff): the outbox is woken once the step commits. */
   queued?: boolean;
-  /** A recording an anonymous report may not keep: deleted at the provider once the step commits. */
-  dropped?: string;
+  /** Recordings left on this step, with when to delete them at the provider (see `VoiceCall.recordings`). */
+  recordings: { sid: string; reportId?: string; until: Date }[];
 }
 
 type Answer = Omit<VoiceAnswer, 'step'>;
