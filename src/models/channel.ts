@@ -57,5 +57,12 @@ export interface SendResult {
  */
 export interface Sender {
   readonly transport: Transport;
+  /** Sends in flight at once; the outbox's own setting when absent. */
+  readonly concurrency?: number;
+  /**
+   * Its messages are few and can wait a poll (phone calls): its loops look once per poll
+   * instead of waking at every message queued for anyone, which would cost a query each.
+   */
+  readonly polled?: boolean;
   send(message: OutboundMessage): Promise<SendResult>;
 }

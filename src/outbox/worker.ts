@@ -56,6 +56,8 @@ export class OutboxWorker {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
+  /** Loops of polled senders: woken only to stop. */
+  private sleepers = new Set<() => void>();
   private buckets = new Map<Transport, TokenBucket>();
   private local = new Map<Transport, { queue: OutboundMessage[]; claiming?: Promise<number> }>();
   /** Recipients with a message being sent now (`channel:to`), and loops waiting for one of those sends to end. */
@@ -107,8 +109,10 @@ export class OutboxWorker {
       this.rerouter = setInterval(sweep, 60_000);
       this.rerouter.unref();
     }
-    const n = this.settings.concurrency ?? 16;
-    for (const sender of this.senders) for (let i = 0; i < n; i++) this.loops.push(this.loop(sender));
+    for (const sender of this.senders) {
+      const n = sender.concurrency ?? this.settings.concurrency ?? 16;
+      for (let i = 0; i < n; i++) this.loops.push(this.loop(sender));
+    }
   }
 
   /** Wakes idle loops now: something was queued. */
@@ -121,19 +125,21 @@ export class OutboxWorker {
     this.running = false;
     clearInterval(this.rerouter);
     this.notify();
+    for (const wake of this.sleepers) wake();
     await Promise.all(this.loops);
     this.loops = [];
   }
 
-  private async idle(ms: number): Promise<void> {
+  private async idle(ms: number, polled = false): Promise<void> {
+    const set = polled ? this.sleepers : this.wakers;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wakers.delete(done);
+        set.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wakers.add(done);
+      set.add(done);
     });
   }
 
@@ -192,7 +198,7 @@ export class OutboxWorker {
           for (const wake of this.sent.splice(0)) wake();
         }
       }
-      if (!msg && this.running) await this.idle(this.settings.pollMs ?? 250);
+      if (!msg && this.running) await this.idle(this.settings.pollMs ?? 250, sender.polled);
     }
     // Stopping: give back what was claimed but not sent.
     const local = this.local.get(sender.transport);

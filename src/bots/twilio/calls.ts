@@ -16,6 +16,9 @@ const RING_SECONDS = 30;
  */
 export class TwilioCaller implements Sender {
   readonly transport = 'voice' as const;
+  /** A few calls a second at most (`VOICE_CPS`): two in flight, looked for once a poll. */
+  readonly concurrency = 2;
+  readonly polled = true;
   private client: twilio.Twilio;
 
   constructor(
