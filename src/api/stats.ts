@@ -13,7 +13,7 @@ import {
   addConversion,
 } from '../stats/prices';
 import { rebuildPriceRollups } from '../stats/rollups';
-import { deliveryStats, reportCounts, ussdStats } from '../stats/reports';
+import { deliveryStats, reportCounts, ussdStats, voiceStats } from '../stats/reports';
 import { Store } from '../store/types';
 import { audit } from './audit';
 import { requireRole } from './auth';
@@ -117,11 +117,12 @@ export function statsRouter(store: Store): Router {
 
   r.get('/deliveries', requireRole(store, 'viewer'), async (req, res) => {
     const q = parseBody(queryObject({ ...range, broadcastId: z.string().max(60).optional() }), req.query);
-    const [items, ussd] = await Promise.all([
+    const [items, ussd, voice] = await Promise.all([
       deliveryStats(store, q),
       q.broadcastId ? undefined : ussdStats(store, q),
+      q.broadcastId ? undefined : voiceStats(store, q),
     ]);
-    res.json({ items, ussd });
+    res.json({ items, ussd, voice });
   });
 
   r.get('/conversions', requireRole(store, 'viewer'), async (_req, res) => {

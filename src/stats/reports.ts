@@ -201,6 +201,53 @@ export async function ussdStats(
   return out;
 }
 
+/** Phone calls on the voice line started in a time range: who started them, how they ended, reports made, minutes. */
+export async function voiceStats(
+  store: Store,
+  q: { from?: Date; to?: Date },
+): Promise<{
+  calls: number;
+  byDirection: Record<string, number>;
+  byStatus: Record<string, number>;
+  reports: number;
+  minutes: number;
+}> {
+  const rows = await store.collection('voiceCalls').aggregate<{
+    _id: { d: string; s?: string | null };
+    n: number;
+    reports: number;
+    seconds: number | null;
+  }>([
+    { $match: timeFilter(q) },
+    {
+      $group: {
+        _id: { d: '$direction', s: '$status' },
+        n: { $sum: 1 },
+        reports: { $sum: '$reports' },
+        seconds: { $sum: '$durationSec' },
+      },
+    },
+  ]);
+  const out = {
+    calls: 0,
+    byDirection: {} as Record<string, number>,
+    byStatus: {} as Record<string, number>,
+    reports: 0,
+    minutes: 0,
+  };
+  let seconds = 0;
+  for (const r of rows) {
+    const status = r._id.s ?? 'open';
+    out.calls += r.n;
+    out.reports += r.reports ?? 0;
+    seconds += r.seconds ?? 0;
+    out.byDirection[r._id.d] = (out.byDirection[r._id.d] ?? 0) + r.n;
+    out.byStatus[status] = (out.byStatus[status] ?? 0) + r.n;
+  }
+  out.minutes = Math.round((seconds / 60) * 10) / 10;
+  return out;
+}
+
 /** Contacts counted by region, role, language and channel; never a number or name. */
 export async function contactCounts(store: Store): Promise<
   Record<'region' | 'role' | 'language' | 'channel' | 'registration', { value: string; count: number }[]> & {

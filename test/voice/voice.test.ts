@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeTwilio } from '../helpers/fakeTwilio';
-import { TEST_TWILIO, TestService, api, startService } from '../helpers/service';
+import { login } from '../helpers/dashboard';
+import { TEST_ADMIN_TOKEN, TEST_TWILIO, TestService, api, startService } from '../helpers/service';
 import { postTwilioForm, signTwilio } from '../helpers/twilioWebhook';
 import { TestCall, callForm, readTwiml } from '../helpers/voiceCall';
 import { waitUntil } from '../helpers/wait';
@@ -125,6 +126,27 @@ describe('the voice line through Twilio Voice, over HTTP', () => {
       const total = JSON.stringify(stats.body).match(/"count":(\d+)/g);
       return !!total && total.some((c) => c === '"count":2');
     });
+  });
+
+  test('staff see the calls of the last day: who started them, how they ended, reports made, minutes', async () => {
+    const call = new TestCall(svc.url, FR);
+    await call.dial();
+    for (const keys of ['1', '1', '260000#', '1', '1', '#', '1']) await call.press(keys);
+    const route = '/webhooks/twilio/voice/status';
+    const params = callForm(call.callSid, FR, { CallStatus: 'completed', CallDuration: '95' });
+    expect((await postTwilioForm(svc.url, route, params, signTwilio(route, params))).status).toBe(200);
+    const stats = await api(svc, 'GET', '/api/v1/stats/deliveries');
+    expect(stats.body.voice).toEqual({
+      calls: 1,
+      byDirection: { inbound: 1 },
+      byStatus: { completed: 1 },
+      reports: 1,
+      minutes: 1.6,
+    });
+    const overview = await (await login(svc, TEST_ADMIN_TOKEN)).get('/dashboard');
+    expect(overview.text).toContain('Phone calls (24 h)');
+    expect(overview.text).toContain('<table class="voice cards">');
+    expect(overview.text).toContain('<td data-label="Called in">1</td>');
   });
 
   test('a request Twilio sends again gets the same answer and stores nothing twice', async () => {

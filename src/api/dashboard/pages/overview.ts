@@ -1,5 +1,12 @@
 import { bucketStart } from '../../../stats/rollups';
-import { Costs, deliveryStats, reportsByKind, outboxBacklog, ussdStats } from '../../../stats/reports';
+import {
+  Costs,
+  deliveryStats,
+  reportsByKind,
+  outboxBacklog,
+  ussdStats,
+  voiceStats,
+} from '../../../stats/reports';
 import { html } from '../html';
 import { costs, day, num, table, when } from '../views';
 import { Mount, page } from '../page';
@@ -11,6 +18,9 @@ const DAY = 86_400_000;
 const USSD_STATUSES = ['Success', 'Incomplete', 'Failed', 'open'] as const;
 
 /** The overview: this week's reports, urgent incidents on top, delivery at a glance. */
+/** Who started a call: the caller, a call back after a missed call, an alert. */
+const VOICE_DIRECTIONS = ['inbound', 'callback', 'alert'] as const;
+
 export const mountOverview: Mount = (r, deps) => {
   const { store } = deps;
   r.get(
@@ -20,7 +30,7 @@ export const mountOverview: Mount = (r, deps) => {
       const now = new Date();
       const week = bucketStart(now, 'week');
       const since = new Date(now.getTime() - DAY);
-      const [alerts, kinds, pinned, deliveries, { queued, dead }, ussd, hits] = await Promise.all([
+      const [alerts, kinds, pinned, deliveries, { queued, dead }, ussd, hits, voice] = await Promise.all([
         openOpsAlerts(store),
         reportsByKind(store, week),
         pinnedReports(store, 20),
@@ -28,6 +38,7 @@ export const mountOverview: Mount = (r, deps) => {
         outboxBacklog(store, since),
         ussdStats(store, { from: since }),
         publicHits(store, now),
+        voiceStats(store, { from: since }),
       ]);
       const statuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'dead'];
       // one line per channel and the transport that carries it (SMS via Twilio, via the simulator, …)
@@ -136,6 +147,32 @@ export const mountOverview: Mount = (r, deps) => {
                     'ussd',
                   )
                 : html`<p class="muted">${t('overview.noUssd')}</p>`
+            }
+          </section>
+          <section>
+            <h2>${t('overview.voice')}</h2>
+            ${
+              voice.calls
+                ? table(
+                    [
+                      t('overview.voiceCalls'),
+                      ...VOICE_DIRECTIONS.map((d) => t(`overview.voiceDirection.${d}`)),
+                      t('overview.voiceAnswered'),
+                      t('overview.ussdReports'),
+                      t('overview.voiceMinutes'),
+                    ],
+                    [
+                      [
+                        num(ctx, voice.calls),
+                        ...VOICE_DIRECTIONS.map((d) => num(ctx, voice.byDirection[d] ?? 0)),
+                        num(ctx, (voice.byStatus.completed ?? 0) + (voice.byStatus.open ?? 0)),
+                        num(ctx, voice.reports),
+                        num(ctx, voice.minutes),
+                      ],
+                    ],
+                    'voice',
+                  )
+                : html`<p class="muted">${t('overview.noVoice')}</p>`
             }
           </section>`,
       };
