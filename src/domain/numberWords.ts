@@ -21,6 +21,13 @@ function en(n: number): string[] {
   return scales(n, en, ['thousand', 'million', 'billion'], (w) => w);
 }
 
+/** `n` in groups of three digits, units first: 1 234 567 is [567, 234, 1]. */
+function groupsOf(n: number): number[] {
+  const groups: number[] = [];
+  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  return groups;
+}
+
 /** `n` split in groups of three digits, each read with `small` and its scale word. */
 function scales(
   n: number,
@@ -28,8 +35,7 @@ function scales(
   names: string[],
   join: (words: string[], rest: number) => string[],
 ): string[] {
-  const groups: number[] = [];
-  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  const groups = groupsOf(n);
   const out: string[] = [];
   for (let i = groups.length - 1; i >= 0; i--) {
     if (!groups[i]) continue;
@@ -68,8 +74,7 @@ function frBelow1000(n: number, last: boolean): string[] {
 
 function fr(n: number): string[] {
   if (n < 1000) return frBelow1000(n, true);
-  const groups: number[] = [];
-  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  const groups = groupsOf(n);
   const out: string[] = [];
   for (let i = groups.length - 1; i >= 0; i--) {
     const g = groups[i];
@@ -110,8 +115,7 @@ function esBelow1000(n: number, apocope: boolean): string[] {
 
 function es(n: number): string[] {
   if (n < 1000) return esBelow1000(n, false);
-  const groups: number[] = [];
-  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  const groups = groupsOf(n);
   const out: string[] = [];
   for (let i = groups.length - 1; i >= 0; i--) {
     const g = groups[i];
@@ -148,8 +152,7 @@ function ptBelow1000(n: number): string[] {
 
 function pt(n: number): string[] {
   if (n < 1000) return ptBelow1000(n);
-  const groups: number[] = [];
-  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  const groups = groupsOf(n);
   const out: string[][] = [];
   for (let i = groups.length - 1; i >= 0; i--) {
     const g = groups[i];
@@ -185,8 +188,7 @@ function swBelow1000(n: number): string[] {
 
 function sw(n: number): string[] {
   if (n === 0) return [SW_ONES[0]];
-  const groups: number[] = [];
-  for (let k = n; k > 0; k = Math.floor(k / 1000)) groups.push(k % 1000);
+  const groups = groupsOf(n);
   const out: string[] = [];
   const names = ['elfu', 'milioni', 'bilioni'];
   for (let i = groups.length - 1; i >= 0; i--) {

@@ -50,6 +50,26 @@ export interface SessionState {
 export const idleSession = (): SessionState => ({ active: false, answers: {}, invalid: 0, inboundIds: [] });
 
 /**
+ * A flow taken up where a menu line (USSD, a call) left it: its step and a copy of its
+ * answers, so the snapshot kept for going back stays as it was.
+ */
+export function resumedSession(at: {
+  flowId: string;
+  stepId: string;
+  answers: Record<string, unknown>;
+  invalid: number;
+}): SessionState {
+  return {
+    active: true,
+    flowId: at.flowId,
+    stepId: at.stepId,
+    answers: structuredClone(at.answers),
+    invalid: at.invalid,
+    inboundIds: [],
+  };
+}
+
+/**
  * The conversation state of a stored session: the flow it runs unless ended or expired,
  * and what the person last asked the directory (it outlives a flow, not the session's time).
  */

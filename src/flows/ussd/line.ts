@@ -11,7 +11,7 @@ import { Store } from '../../store/types';
 import { typedPollAnswer } from '../actions/polls';
 import { KeyedQueue } from '../keyedQueue';
 import { promptOf } from '../prompt';
-import { Turn, idleSession } from '../turn';
+import { Turn, idleSession, resumedSession } from '../turn';
 
 import {
   Frame,
@@ -173,14 +173,7 @@ export class UssdLine {
         return this.after(ctx, turn);
       }
       case 'flow': {
-        turn.session = {
-          active: true,
-          flowId: top.flowId,
-          stepId: top.stepId,
-          answers: structuredClone(top.answers),
-          invalid: top.invalid,
-          inboundIds: [],
-        };
+        turn.session = resumedSession(top);
         const step = this.deps.engine.deps.flows[top.flowId]?.steps.find((s) => s.id === top.stepId);
         const skip = input === '99' && step?.type === 'ask' && step.skippable;
         await this.deps.engine.answerOpen(turn, skip ? '0' : input);

@@ -8,7 +8,7 @@ import { forgetSender } from '../../reports/store';
 import { Store } from '../../store/types';
 import { typedPollAnswer } from '../actions/polls';
 import { KeyedQueue } from '../keyedQueue';
-import { Turn, idleSession } from '../turn';
+import { Turn, idleSession, resumedSession } from '../turn';
 import { Prompter, StepContext } from './prompts';
 import { SAY_LANGUAGES } from './speech';
 import { VOICE_MENU, VoiceAnswer, VoiceDeps, VoiceFrame, VoiceRequest } from './types';
@@ -211,7 +211,7 @@ export class VoiceLine {
     digits: string,
   ): Promise<Omit<VoiceAnswer, 'step'>> {
     const invalid = () => this.prompter.show(ctx, this.deps.speaker.say(turn.lang, 'voice.invalid'));
-    this.resume(turn, top);
+    turn.session = resumedSession(top);
     if (top.sub === 'currency') {
       const currency = this.prompter.currencyChoice(turn, digits);
       if (!currency) return invalid();
@@ -246,22 +246,10 @@ export class VoiceLine {
     recording: VoiceRequest['recording'],
   ): Promise<Omit<VoiceAnswer, 'step'>> {
     const turn = ctx.turn();
-    this.resume(turn, top);
+    turn.session = resumedSession(top);
     if (recording && recording.durationSec > 0) turn.session.answers.recording = recording;
     await this.deps.engine.answerOpen(turn, '0');
     return this.after(ctx, turn, top);
-  }
-
-  /** The turn takes up the flow where the frame left it. */
-  private resume(turn: Turn, top: Extract<VoiceFrame, { at: 'flow' }>): void {
-    turn.session = {
-      active: true,
-      flowId: top.flowId,
-      stepId: top.stepId,
-      answers: structuredClone(top.answers),
-      invalid: top.invalid,
-      inboundIds: [],
-    };
   }
 
   /** What follows an answer the engine took: the next question, the same one again, or the menu. */
