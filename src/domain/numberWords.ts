@@ -18,8 +18,10 @@ function en(n: number): string[] {
   if (n < 20) return [EN_ONES[n]];
   if (n < 100) return [EN_TENS[Math.floor(n / 10)], ...(n % 10 ? [EN_ONES[n % 10]] : [])];
   if (n < 1000) return [EN_ONES[Math.floor(n / 100)], 'hundred', ...(n % 100 ? ['and', ...en(n % 100)] : [])];
-  return scales(n, en, ['thousand', 'million', 'billion'], (w) => w);
+  return byGroups(n, (g, i) => (i ? [...en(g), EN_SCALES[i - 1]] : en(g))).flat();
 }
+
+const EN_SCALES = ['thousand', 'million', 'billion'];
 
 /** `n` in groups of three digits, units first: 1 234 567 is [567, 234, 1]. */
 function groupsOf(n: number): number[] {
@@ -28,20 +30,15 @@ function groupsOf(n: number): number[] {
   return groups;
 }
 
-/** `n` split in groups of three digits, each read with `small` and its scale word. */
-function scales(
-  n: number,
-  small: (k: number) => string[],
-  names: string[],
-  join: (words: string[], rest: number) => string[],
-): string[] {
+/**
+ * The words of each group of three digits that is not zero, the largest first: `read`
+ * reads group `g` of scale `i` (0 units, 1 thousands, 2 millions, 3 billions).
+ */
+function byGroups(n: number, read: (g: number, i: number, groups: number[]) => string[]): string[][] {
   const groups = groupsOf(n);
-  const out: string[] = [];
-  for (let i = groups.length - 1; i >= 0; i--) {
-    if (!groups[i]) continue;
-    out.push(...(i === 0 ? small(groups[i]) : [...small(groups[i]), names[i - 1]]));
-  }
-  return join(out, n % 1000);
+  const out: string[][] = [];
+  for (let i = groups.length - 1; i >= 0; i--) if (groups[i]) out.push(read(groups[i], i, groups));
+  return out;
 }
 
 const FR_ONES =
@@ -74,21 +71,15 @@ function frBelow1000(n: number, last: boolean): string[] {
 
 function fr(n: number): string[] {
   if (n < 1000) return frBelow1000(n, true);
-  const groups = groupsOf(n);
-  const out: string[] = [];
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (!g) continue;
-    if (i === 0) out.push(...frBelow1000(g, true));
+  return byGroups(n, (g, i) => {
+    if (i === 0) return frBelow1000(g, true);
     // "mille", never "un mille"; "quatre-vingt mille", "deux cent mille" (no plural before mille)
-    else if (i === 1) out.push(...(g === 1 ? [] : frBelow1000(g, false)), 'mille');
-    else
-      out.push(
-        ...frBelow1000(g, true),
-        g > 1 ? (i === 2 ? 'millions' : 'milliards') : i === 2 ? 'million' : 'milliard',
-      );
-  }
-  return out;
+    if (i === 1) return [...(g === 1 ? [] : frBelow1000(g, false)), 'mille'];
+    return [
+      ...frBelow1000(g, true),
+      g > 1 ? (i === 2 ? 'millions' : 'milliards') : i === 2 ? 'million' : 'milliard',
+    ];
+  }).flat();
 }
 
 const ES_ONES =
@@ -115,17 +106,12 @@ function esBelow1000(n: number, apocope: boolean): string[] {
 
 function es(n: number): string[] {
   if (n < 1000) return esBelow1000(n, false);
-  const groups = groupsOf(n);
-  const out: string[] = [];
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (!g) continue;
-    if (i === 0) out.push(...esBelow1000(g, false));
-    else if (i === 1) out.push(...(g === 1 ? [] : esBelow1000(g, true)), 'mil');
-    else if (i === 2) out.push(...esBelow1000(g, true), g === 1 && !groups[3] ? 'millón' : 'millones');
-    else out.push(...(g === 1 ? [] : esBelow1000(g, true)), 'mil', ...(groups[2] ? [] : ['millones']));
-  }
-  return out;
+  return byGroups(n, (g, i, groups) => {
+    if (i === 0) return esBelow1000(g, false);
+    if (i === 1) return [...(g === 1 ? [] : esBelow1000(g, true)), 'mil'];
+    if (i === 2) return [...esBelow1000(g, true), g === 1 && !groups[3] ? 'millón' : 'millones'];
+    return [...(g === 1 ? [] : esBelow1000(g, true)), 'mil', ...(groups[2] ? [] : ['millones'])];
+  }).flat();
 }
 
 const PT_ONES =
@@ -152,21 +138,13 @@ function ptBelow1000(n: number): string[] {
 
 function pt(n: number): string[] {
   if (n < 1000) return ptBelow1000(n);
-  const groups = groupsOf(n);
-  const out: string[][] = [];
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (!g) continue;
-    if (i === 0) out.push(ptBelow1000(g));
-    else if (i === 1) out.push([...(g === 1 ? [] : ptBelow1000(g)), 'mil']);
-    else
-      out.push([
-        ...ptBelow1000(g),
-        g === 1 ? (i === 2 ? 'milhão' : 'mil milhões') : i === 2 ? 'milhões' : 'mil milhões',
-      ]);
-  }
+  const out = byGroups(n, (g, i) => {
+    if (i === 0) return ptBelow1000(g);
+    if (i === 1) return [...(g === 1 ? [] : ptBelow1000(g)), 'mil'];
+    return [...ptBelow1000(g), g === 1 && i === 2 ? 'milhão' : i === 2 ? 'milhões' : 'mil milhões'];
+  });
   // "e" before the last group when it is below 100 or a round hundred: "mil e quinhentos"
-  const last = groups[0];
+  const last = n % 1000;
   if (out.length > 1 && last && (last < 100 || last % 100 === 0)) out.splice(out.length - 1, 0, ['e']);
   return out.flat();
 }
@@ -188,18 +166,15 @@ function swBelow1000(n: number): string[] {
 
 function sw(n: number): string[] {
   if (n === 0) return [SW_ONES[0]];
-  const groups = groupsOf(n);
-  const out: string[] = [];
-  const names = ['elfu', 'milioni', 'bilioni'];
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (!g) continue;
-    // the scale word comes first: elfu mia mbili na hamsini (250 000), milioni moja (1 000 000)
-    if (i > 0) out.push(names[i - 1], ...swBelow1000(g));
-    else out.push(...(out.length && g < 100 ? ['na'] : []), ...swBelow1000(g));
-  }
-  return out;
+  // the scale word comes first: elfu mia mbili na hamsini (250 000), milioni moja (1 000 000)
+  const out = byGroups(n, (g, i) => (i ? [SW_SCALES[i - 1], ...swBelow1000(g)] : swBelow1000(g)));
+  // units below a hundred after larger groups are joined by "na": elfu moja na tano (1 005)
+  const last = n % 1000;
+  if (out.length > 1 && last && last < 100) out[out.length - 1].unshift('na');
+  return out.flat();
 }
+
+const SW_SCALES = ['elfu', 'milioni', 'bilioni'];
 
 const WHOLE: Record<Language, (n: number) => string[]> = {
   en: (n) => (n === 0 ? ['zero'] : en(n)),
