@@ -179,3 +179,8 @@ export class FailedWithReason extends ChimbaError {
     super(message, options);
   }
 }
+
+/** A schema's complaints in one line, each named by its field (`From: a phone number; Body: too long`). */
+export function describeIssues(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return err.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
+}

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequest, Forbidden } from '../../domain/errors';
+import { BadRequest, describeIssues, Forbidden } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { ChannelEvent } from '../../models/channel';
 import { AT_DELIVERY_STATUS } from './status';
@@ -41,15 +41,11 @@ const deliverySchema = z.looseObject({
   failureReason: z.string().max(80).optional(),
 });
 
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
 /** Reads an incoming SMS callback into a channel-neutral message (deduplicated on `id`). */
 export function parseAtSms(body: unknown): ChannelEvent {
   const parsed = smsSchema.safeParse(body);
   if (!parsed.success)
-    throw new BadRequest(`malformed Africa's Talking SMS callback: ${issues(parsed.error)}`);
+    throw new BadRequest(`malformed Africa's Talking SMS callback: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const from = parsePhone(p.from);
   if (!from) throw new BadRequest("malformed Africa's Talking SMS callback: from is not a phone number");
@@ -71,7 +67,7 @@ export function parseAtSms(body: unknown): ChannelEvent {
 export function parseAtDelivery(body: unknown): ChannelEvent {
   const parsed = deliverySchema.safeParse(body);
   if (!parsed.success)
-    throw new BadRequest(`malformed Africa's Talking delivery report: ${issues(parsed.error)}`);
+    throw new BadRequest(`malformed Africa's Talking delivery report: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const status = AT_DELIVERY_STATUS[p.status];
   if (status === undefined) return { kind: 'ignored', reason: `unknown status ${p.status}` };

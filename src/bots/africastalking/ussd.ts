@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequest } from '../../domain/errors';
+import { BadRequest, describeIssues } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { UssdEnd, UssdRequest } from '../../flows/ussd';
 import { parseAtCost } from './inbound';
@@ -25,15 +25,11 @@ const endSchema = z.looseObject({
 
 const STATUSES = ['Success', 'Incomplete', 'Failed'] as const;
 
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
 /** Reads a USSD request; 400 when it is not one. */
 export function parseUssdRequest(body: unknown): UssdRequest {
   const parsed = requestSchema.safeParse(body);
   if (!parsed.success)
-    throw new BadRequest(`malformed Africa's Talking USSD request: ${issues(parsed.error)}`);
+    throw new BadRequest(`malformed Africa's Talking USSD request: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const phone = parsePhone(p.phoneNumber);
   if (!phone)
@@ -56,7 +52,7 @@ export function ussdBody(reply: { screen: string; end: boolean }): string {
 export function parseUssdEnd(body: unknown): UssdEnd {
   const parsed = endSchema.safeParse(body);
   if (!parsed.success)
-    throw new BadRequest(`malformed Africa's Talking USSD notification: ${issues(parsed.error)}`);
+    throw new BadRequest(`malformed Africa's Talking USSD notification: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const cost = parseAtCost(p.cost);
   return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { BadRequest } from '../../domain/errors';
+import { BadRequest, describeIssues } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { Inbox } from '../../flows/inbox';
 import { UssdLine } from '../../flows/ussd';
@@ -43,9 +43,7 @@ export function simulatorRouter(inbox: Inbox, ussd: UssdLine): Router {
     const parsed = body.safeParse(req.body);
     if (!parsed.success) {
       throw new BadRequest(
-        `expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${parsed.error.issues
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ')}`,
+        `expected {"from": "+243990000001", "text": "hi", "channel": "sms"}: ${describeIssues(parsed.error)}`,
       );
     }
     const { from, text, tap, location, sessionId } = parsed.data;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { BadRequest } from '../../domain/errors';
+import { BadRequest, describeIssues } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { Speaker } from '../../flows/voice/speech';
 import { VoiceLine } from '../../flows/voice/line';
@@ -67,7 +67,7 @@ export function simulatorVoiceRouter(line: VoiceLine): Router {
     const parsed = body.safeParse(req.body);
     if (!parsed.success)
       throw new BadRequest(
-        `expected {"from": "+255712345678", "digits": "1"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+        `expected {"from": "+255712345678", "digits": "1"}: ${describeIssues(parsed.error)}`,
       );
     const phone = parsePhone(parsed.data.from);
     if (!phone) throw new BadRequest('from: not a phone number (use E.164, e.g. +255712345678)');

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequest, Forbidden, Unauthorized } from '../../domain/errors';
+import { BadRequest, describeIssues, Forbidden, Unauthorized } from '../../domain/errors';
 import { ChannelEvent } from '../../models/channel';
 import { decodeCallback } from '../../flows/callbacks';
 
@@ -67,9 +67,7 @@ export interface ParsedUpdate {
 export function parseTelegramUpdate(body: unknown, botId: string): ParsedUpdate {
   const parsed = update.safeParse(body);
   if (!parsed.success) {
-    throw new BadRequest(
-      `malformed Telegram update: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-    );
+    throw new BadRequest(`malformed Telegram update: ${describeIssues(parsed.error)}`);
   }
   const u = parsed.data;
   const base = { kind: 'message' as const, channel: 'telegram' as const, transport: 'telegram' as const };

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { z } from 'zod';
-import { BadRequest, Forbidden } from '../../domain/errors';
+import { BadRequest, describeIssues, Forbidden } from '../../domain/errors';
 import { parsePhone } from '../../domain/phone';
 import { InboundExtra, MediaRef } from '../../models';
 import { ChannelEvent } from '../../models/channel';
@@ -78,10 +78,6 @@ export function verifyTwilioSignature(
   return params;
 }
 
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
 /**
  * Verifies and reads an inbound SMS or WhatsApp webhook into a channel-neutral message. On
  * WhatsApp a tapped quick reply is its text, a shared location and photos come along.
@@ -89,7 +85,7 @@ function issues(err: z.ZodError): string {
 export function parseTwilioSms(settings: TwilioInboundSettings, req: WebhookRequest): ChannelEvent {
   const params = verifyTwilioSignature(settings, req);
   const parsed = smsSchema.safeParse(params);
-  if (!parsed.success) throw new BadRequest(`malformed Twilio SMS webhook: ${issues(parsed.error)}`);
+  if (!parsed.success) throw new BadRequest(`malformed Twilio SMS webhook: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const whatsapp = p.From.startsWith(WHATSAPP_PREFIX);
   const from = parsePhone(whatsapp ? p.From.slice(WHATSAPP_PREFIX.length) : p.From);
@@ -125,7 +121,8 @@ export function parseTwilioSms(settings: TwilioInboundSettings, req: WebhookRequ
 export function parseTwilioStatus(settings: TwilioInboundSettings, req: WebhookRequest): ChannelEvent {
   const params = verifyTwilioSignature(settings, req);
   const parsed = statusSchema.safeParse(params);
-  if (!parsed.success) throw new BadRequest(`malformed Twilio status callback: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new BadRequest(`malformed Twilio status callback: ${describeIssues(parsed.error)}`);
   const p = parsed.data;
   const status = TWILIO_STATUS[p.MessageStatus.toLowerCase()];
   if (!status) return { kind: 'ignored', reason: `status ${p.MessageStatus} is not tracked` };

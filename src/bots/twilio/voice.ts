@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { BadRequest, NotFound } from '../../domain/errors';
+import { BadRequest, describeIssues, NotFound } from '../../domain/errors';
 import { isLanguage } from '../../domain/language';
 import { parsePhone } from '../../domain/phone';
 import { ClipLibrary } from '../../flows/voice/clips';
@@ -44,10 +44,6 @@ const querySchema = z.object({
   out: z.uuid().optional(),
 });
 
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
 /** Twilio's voices for the `<Say>` languages (Amazon Polly's standard voices). */
 const VOICES: Record<string, string> = {
   'en-GB': 'Polly.Amy',
@@ -63,9 +59,10 @@ export function parseTwilioCall(
 ): VoiceRequest {
   const params = verifyTwilioSignature(settings, req);
   const parsed = callSchema.safeParse(params);
-  if (!parsed.success) throw new BadRequest(`malformed Twilio voice webhook: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new BadRequest(`malformed Twilio voice webhook: ${describeIssues(parsed.error)}`);
   const query = querySchema.safeParse(req.query ?? {});
-  if (!query.success) throw new BadRequest(`malformed Twilio voice webhook: ${issues(query.error)}`);
+  if (!query.success) throw new BadRequest(`malformed Twilio voice webhook: ${describeIssues(query.error)}`);
   const p = parsed.data;
   // on a call the line placed (a call-back, an alert) the person is the one called
   const outbound = p.Direction.startsWith('outbound');
@@ -90,7 +87,7 @@ export function parseTwilioCallStatus(
 ): { callSid: string; status: string; durationSec?: number } {
   const params = verifyTwilioSignature(settings, req);
   const parsed = statusSchema.safeParse(params);
-  if (!parsed.success) throw new BadRequest(`malformed Twilio call status: ${issues(parsed.error)}`);
+  if (!parsed.success) throw new BadRequest(`malformed Twilio call status: ${describeIssues(parsed.error)}`);
   return {
     callSid: parsed.data.CallSid,
     status: parsed.data.CallStatus,
