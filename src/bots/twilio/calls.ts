@@ -1,7 +1,7 @@
 import twilio from 'twilio';
-import { BadRequest, ConnectionFailed, NotFound } from '../../domain/errors';
+import { BadRequest } from '../../domain/errors';
 import { OutboundMessage } from '../../models';
-import { MediaFile } from './media';
+import { MediaFile, readTwilioFile } from './media';
 import { SendResult, Sender } from '../../models/channel';
 import { RebasedRequestClient, TwilioOutboundSettings, classifyTwilioError } from './outbound';
 
@@ -70,19 +70,12 @@ export class TwilioRecordings {
   async fetch(sid: string): Promise<MediaFile> {
     if (!/^RE[0-9a-f]{32}$/.test(sid)) throw new BadRequest('not a recording sid');
     const s = this.settings;
-    const auth = Buffer.from(`${s.accountSid}:${s.authToken}`).toString('base64');
-    let res: Response;
-    try {
-      res = await fetch(`${s.apiBase}/2010-04-01/Accounts/${s.accountSid}/Recordings/${sid}.mp3`, {
-        headers: { authorization: `Basic ${auth}` },
-        signal: AbortSignal.timeout(s.timeoutMs ?? 15_000),
-      });
-    } catch (err) {
-      throw new ConnectionFailed(`twilio recording: ${(err as Error).message}`, { cause: err });
-    }
-    if (res.status === 404) throw new NotFound('the recording is no longer at Twilio');
-    if (!res.ok) throw new ConnectionFailed(`twilio recording: HTTP ${res.status}`);
-    return { contentType: 'audio/mpeg', body: Buffer.from(await res.arrayBuffer()) };
+    const file = await readTwilioFile(s, `/2010-04-01/Accounts/${s.accountSid}/Recordings/${sid}.mp3`, {
+      timeoutMs: s.timeoutMs,
+      gone: 'the recording is no longer at Twilio',
+      contentType: 'audio/mpeg',
+    });
+    return { ...file, contentType: 'audio/mpeg' };
   }
 
   /** Deletes a recording at Twilio (one already gone counts as deleted). */
