@@ -5,7 +5,7 @@ import { toHour } from '../domain/privacy';
 import { Translator } from '../i18n';
 import { Draft, Rendered } from '../i18n/render';
 import { Address, Contact, InboundMessage } from '../models';
-import { Flow, Step, flowSchema } from '../models/flowDefinition';
+import { AskStep, Flow, Step, flowSchema } from '../models/flowDefinition';
 import type { Metrics } from '../metrics';
 import { forgetSender } from '../reports/store';
 import { wakeWaiting } from '../outbox/fallback';
@@ -155,6 +155,12 @@ export class FlowEngine implements FlowControl {
       return undefined;
     }
     return turn.replies;
+  }
+
+  /** The question a flow already loaded asks at a step; undefined when the step is not a question. */
+  askStep(flowId: string, stepId: string): AskStep | undefined {
+    const step = this.deps.flows[flowId]?.steps.find((s) => s.id === stepId);
+    return step?.type === 'ask' ? step : undefined;
   }
 
   /** Makes a flow stored as data (a survey) available to the engine, checked against the actions. */

@@ -174,8 +174,7 @@ export class UssdLine {
       }
       case 'flow': {
         turn.session = resumedSession(top);
-        const step = this.deps.engine.deps.flows[top.flowId]?.steps.find((s) => s.id === top.stepId);
-        const skip = input === '99' && step?.type === 'ask' && step.skippable;
+        const skip = input === '99' && !!this.deps.engine.askStep(top.flowId, top.stepId)?.skippable;
         await this.deps.engine.answerOpen(turn, skip ? '0' : input);
         return this.after(ctx, turn);
       }
@@ -312,8 +311,8 @@ export class UssdLine {
 
   private zeroAnswers(top: Frame): boolean {
     if (top.at !== 'flow') return false;
-    const step = this.deps.engine.deps.flows[top.flowId]?.steps.find((s) => s.id === top.stepId);
-    return step?.type === 'ask' && ZERO_IS_AN_ANSWER.has(step.input);
+    const step = this.deps.engine.askStep(top.flowId, top.stepId);
+    return !!step && ZERO_IS_AN_ANSWER.has(step.input);
   }
 
   /**

@@ -233,14 +233,12 @@ export class Prompter {
 
   /** Whether the question may be skipped (with `#` alone). */
   skippable(top: FlowFrame): boolean {
-    const step = this.engine.deps.flows[top.flowId]?.steps.find((s) => s.id === top.stepId);
-    return step?.type === 'ask' && !!step.skippable;
+    return !!this.engine.askStep(top.flowId, top.stepId)?.skippable;
   }
 
   /** Keys as the flow's answer: a number, a choice, a reference typed letter by key; undefined when they cannot be one. */
   async typed(ctx: StepContext, turn: Turn, top: FlowFrame, digits: string): Promise<string | undefined> {
-    const step = this.engine.deps.flows[top.flowId]?.steps.find((s) => s.id === top.stepId) as
-      AskStep | undefined;
+    const step = this.engine.askStep(top.flowId, top.stepId);
     if (!step) return undefined;
     if (NUMBER_INPUTS.has(step.input)) {
       if (digits === '') return step.skippable ? '0' : undefined;
