@@ -149,7 +149,7 @@ export class Speaker {
       const last = utterances[utterances.length - 1];
       if (recorded) utterances.push({ play: this.clips.url(s.lang, s.name!) });
       else if (language && last && 'say' in last && last.language === language)
-        last.say = `${last.say}${/^[\s,.:;!?]/.test(s.text) ? '' : ' '}${s.text}`.replace(/\s+/g, ' ');
+        last.say = joinWords(last.say, s.text);
       else if (language) utterances.push({ say: s.text.trim(), language });
       else if (!SPOKEN.test(s.text)) continue;
       else if (this.clips.source(s.lang, s.name, s.text) === 'generated')
@@ -161,10 +161,11 @@ export class Speaker {
 
   /** The segments as one text (the simulator's transcript, a call's log). */
   static text(segments: Segment[]): string {
-    return segments
-      .map((s) => s.text)
-      .reduce((acc, t) => `${acc}${/^[\s,.:;!?]/.test(t) || !acc ? '' : ' '}${t}`, '')
-      .replace(/\s+/g, ' ')
-      .trim();
+    return segments.reduce((acc, s) => joinWords(acc, s.text), '').trim();
   }
+}
+
+/** Two pieces of speech as one text: a space between them unless the second starts with punctuation. */
+function joinWords(a: string, b: string): string {
+  return `${a}${/^[\s,.:;!?]/.test(b) || !a ? '' : ' '}${b}`.replace(/\s+/g, ' ');
 }
