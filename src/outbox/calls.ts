@@ -1,4 +1,5 @@
 import { addressKey } from '../contacts/contacts';
+import { DuplicateKey } from '../domain/errors';
 import { PRIORITY } from '../models';
 import { Store } from '../store/types';
 
@@ -42,7 +43,7 @@ export async function queueCallback(store: Store, phone: string, now: Date): Pro
       createdAt: now,
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'duplicate_key') return false;
+    if (err instanceof DuplicateKey) return false;
     throw err;
   }
   return true;
