@@ -212,9 +212,12 @@ export class OutboxWorker {
    */
   async claimBatch(transport: Transport, n: number, now = new Date()): Promise<OutboundMessage[]> {
     const out = this.store.collection('outbound');
+    // the sort is the index's own order: the first `n` entries and no more, however long the
+    // queue (a tie-break on another field would sort every message queued at that moment,
+    // 100,000 of them after a broadcast, on every claim)
     const due = await out.find(
       { status: 'queued', transport, nextAttemptAt: { $lte: now } },
-      { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 }, limit: n, projection: { _id: 1 } },
+      { sort: { priority: 1, nextAttemptAt: 1 }, limit: n, projection: { _id: 1 } },
     );
     const stale =
       due.length < n
