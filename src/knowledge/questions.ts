@@ -1,5 +1,5 @@
 import { BadRequest, DuplicateKey, NotFound } from '../domain/errors';
-import { newReference } from '../domain/ids';
+import { newReference, randomId } from '../domain/ids';
 import { Language, normaliseWord } from '../domain/language';
 import { toHour } from '../domain/privacy';
 import { foldToGsm, smsCost } from '../domain/sms';
@@ -78,6 +78,8 @@ export async function openQuestion(
   for (let attempt = 0; ; attempt++) {
     try {
       return await store.collection('questions').insertOne({
+        // anonymous: an id that does not tell in which order it was asked (see randomId)
+        ...(q.anonymous ? { _id: randomId() } : {}),
         reference: newReference('question'),
         ...(q.anonymous ? {} : { contactId: q.contact._id }),
         anonymous: q.anonymous,

@@ -1,5 +1,5 @@
 import { DuplicateKey } from '../domain/errors';
-import { newReference } from '../domain/ids';
+import { newReference, randomId } from '../domain/ids';
 import { Mineral } from '../domain/minerals';
 import { toHour } from '../domain/privacy';
 import { parseReference } from '../domain/reports';
@@ -23,6 +23,9 @@ export async function insertReport(
       // a price report is queued for the statistics in its own unit of work, and counted
       // there in batches (see foldPendingReports), one write per bucket rather than per report
       const report = await reports.insertOne({
+        // an anonymous report's id is random: a growing one would say between which named
+        // reports it was made, finer than the hour its time is kept to
+        ...(doc.anonymous && !doc._id ? { _id: randomId() } : {}),
         ...doc,
         pinned: doc.urgent === true,
         reference: newReference(doc.kind),

@@ -145,6 +145,14 @@ for (const engine of serviceEngines()) {
         ).toBe(true);
         const session = await store.collection('sessions').findOne({ _id: contact._id });
         expect(onTheHour(session?.updatedAt)).toBe(true);
+        // nor does an id: a growing id carries the hour it was made and no finer time, and the
+        // anonymous report's id is random, so it cannot be placed between two named reports
+        for (const d of docs) {
+          const id = String(JSON.parse(d.text)._id);
+          if (/^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id))
+            expect(onTheHour(new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)))).toBe(true);
+        }
+        expect(report._id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab]/);
 
         // a webhook sent again is still recognised by its provider id: nothing happens twice
         const reports = await store.collection('reports').countDocuments({});
