@@ -65,4 +65,6 @@ export interface Sender {
    */
   readonly polled?: boolean;
   send(message: OutboundMessage): Promise<SendResult>;
+  /** Lets go of what it holds (a thread) once the outbox has stopped. */
+  close?(): Promise<void>;
 }

@@ -128,6 +128,7 @@ export class OutboxWorker {
     for (const wake of this.sleepers) wake();
     await Promise.all(this.loops);
     this.loops = [];
+    await Promise.all(this.senders.map((s) => s.close?.()));
   }
 
   private async idle(ms: number, polled = false): Promise<void> {

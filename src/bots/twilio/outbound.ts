@@ -10,6 +10,7 @@ import {
 } from '../../domain/errors';
 import { OutboundMessage } from '../../models';
 import { SendResult, Sender } from '../../models/channel';
+import { TwilioThread } from './thread';
 import { TWILIO_STATUS, TWILIO_UNSUBSCRIBED, WHATSAPP_THROTTLES, WHATSAPP_WINDOW_CLOSED } from './status';
 
 /** What the Twilio sender needs. */
@@ -23,6 +24,8 @@ export interface TwilioOutboundSettings {
   /** Where Twilio posts delivery statuses; omitted when there is no public URL. */
   statusCallback?: string;
   timeoutMs?: number;
+  /** Create messages on a thread of the sender's own (see `TwilioThread`): the SMS sender does. */
+  thread?: boolean;
 }
 
 /**
@@ -57,10 +60,18 @@ export class RebasedRequestClient extends twilio.RequestClient {
 export class TwilioSender implements Sender {
   readonly transport = 'twilio' as const;
   private client: twilio.Twilio;
+  private thread?: TwilioThread;
 
   constructor(private settings: TwilioOutboundSettings) {
-    const httpClient = new RebasedRequestClient(settings.apiBase, settings.timeoutMs ?? 15_000);
+    const timeoutMs = settings.timeoutMs ?? 15_000;
+    const httpClient = new RebasedRequestClient(settings.apiBase, timeoutMs);
     this.client = twilio(settings.accountSid, settings.authToken, { httpClient, autoRetry: false });
+    if (settings.thread) this.thread = new TwilioThread({ ...settings, timeoutMs });
+  }
+
+  /** Ends the sending thread, if any. */
+  async close(): Promise<void> {
+    await this.thread?.close();
   }
 
   send(message: OutboundMessage): Promise<SendResult> {
@@ -96,18 +107,26 @@ export class TwilioSender implements Sender {
   async create(
     what: { to: string } & ({ body: string } | { contentSid: string; contentVariables: string }),
   ): Promise<SendResult> {
-    try {
-      const created = await this.client.messages.create({
-        ...what,
-        ...(this.settings.messagingServiceSid
-          ? { messagingServiceSid: this.settings.messagingServiceSid }
-          : { from: this.settings.from! }),
-        ...(this.settings.statusCallback ? { statusCallback: this.settings.statusCallback } : {}),
-      });
-      return { providerId: created.sid, status: TWILIO_STATUS[created.status] ?? 'sent' };
-    } catch (err) {
-      throw classifyTwilioError(err);
+    const params = {
+      ...what,
+      ...(this.settings.messagingServiceSid
+        ? { messagingServiceSid: this.settings.messagingServiceSid }
+        : { from: this.settings.from! }),
+      ...(this.settings.statusCallback ? { statusCallback: this.settings.statusCallback } : {}),
+    };
+    let created: { sid: string; status: string };
+    if (this.thread) {
+      const answer = await this.thread.create(params);
+      if ('error' in answer) throw classifyTwilioError(answer.error);
+      created = answer;
+    } else {
+      try {
+        created = await this.client.messages.create(params);
+      } catch (err) {
+        throw classifyTwilioError(err);
+      }
     }
+    return { providerId: created.sid, status: TWILIO_STATUS[created.status] ?? 'sent' };
   }
 }
 

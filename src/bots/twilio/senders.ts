@@ -27,7 +27,9 @@ export function twilioSenders(
   clock?: () => Date,
 ): Sender[] {
   const statusCallback = s.publicBaseUrl ? `${s.publicBaseUrl}/webhooks/twilio/status` : undefined;
-  const senders: Sender[] = [new TwilioSender({ ...s.account, timeoutMs: s.timeoutMs, statusCallback })];
+  const senders: Sender[] = [
+    new TwilioSender({ ...s.account, timeoutMs: s.timeoutMs, statusCallback, thread: true }),
+  ];
   if (s.account.from && s.publicBaseUrl)
     senders.push(
       new TwilioCaller({
