@@ -7,14 +7,14 @@ let idCounter = 0;
 let pool = Buffer.alloc(0);
 let poolAt = 0;
 
-function random32(): string {
-  if (poolAt + 4 > pool.length) {
+/** `n` random bytes (n ≤ 64) from the pool: a view, used before the next call. */
+function randomPooled(n: number): Buffer {
+  if (poolAt + n > pool.length) {
     pool = randomBytes(4096);
     poolAt = 0;
   }
-  const hex = pool.toString('hex', poolAt, poolAt + 4);
-  poolAt += 4;
-  return hex;
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
 }
 
 /**
@@ -45,7 +45,7 @@ export function newId(now = Date.now()): string {
     time.slice(8),
     `7${high.toString(16).padStart(3, '0')}`,
     variant.toString(16),
-    `${(low & 0xffff).toString(16).padStart(4, '0')}${random32()}`,
+    `${(low & 0xffff).toString(16).padStart(4, '0')}${randomPooled(4).toString('hex')}`,
   ].join('-');
 }
 
@@ -66,7 +66,7 @@ export const REF_PREFIX = { price: 'P', issue: 'R', incident: 'C', question: 'Q'
  */
 export function newReference(
   kind: keyof typeof REF_PREFIX,
-  random: () => Buffer = () => randomBytes(5),
+  random: () => Buffer = () => randomPooled(5),
 ): string {
   const bytes = random();
   let s = '';
