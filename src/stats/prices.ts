@@ -4,7 +4,7 @@ import { audit } from '../staff/audit';
 import { Staff } from '../staff/credentials';
 import { Store } from '../store/types';
 import { Sorted, Summary, mergeSorted, summarise } from './quantiles';
-import { bucketStart, isCountable, nextBucket, readRollups } from './rollups';
+import { PRICE_FIELDS, bucketStart, isCountable, nextBucket, readRollups } from './rollups';
 
 /**
  * Price statistics: per bucket, robust summaries of what miners reported (median,
@@ -163,7 +163,7 @@ export async function priceStatsExact(store: Store, q: PriceQuery): Promise<Pric
     filter.createdAt = c;
   }
   const groups = new Map<string, { start: Date; currency: string; unit: string; values: number[] }>();
-  for await (const r of store.collection('reports').stream(filter)) {
+  for await (const r of store.collection('reports').stream(filter, { projection: PRICE_FIELDS })) {
     if (!isCountable(r)) continue;
     const s = bucketStart(r.createdAt, q.bucket);
     const k = `${s.getTime()}|${r.currency}|${r.unit}`;
@@ -267,7 +267,7 @@ export async function priceTableExact(
   const filter: Record<string, unknown> = { kind: 'price' };
   if (from || to) filter.createdAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
   const groups = new Map<string, { k: Parameters<typeof tableRow>[0]; values: number[] }>();
-  for await (const r of store.collection('reports').stream(filter)) {
+  for await (const r of store.collection('reports').stream(filter, { projection: PRICE_FIELDS })) {
     if (!isCountable(r) || !r.region) continue;
     const start = bucketStart(r.createdAt, q.bucket);
     const key = `${r.mineral}|${r.region}|${r.unit}|${r.currency}|${start.getTime()}`;

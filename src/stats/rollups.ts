@@ -51,6 +51,20 @@ function rollupTargets(r: Pick<Report, 'createdAt' | 'mineral' | 'unit' | 'curre
   return out;
 }
 
+/**
+ * What the price statistics read of a report: a scan over a million reports reads these
+ * fields alone (on the embedded engine, straight from SQLite, no document parsed).
+ */
+export const PRICE_FIELDS = {
+  kind: 1,
+  mineral: 1,
+  unit: 1,
+  currency: 1,
+  amount: 1,
+  region: 1,
+  createdAt: 1,
+} as const;
+
 export function isCountable(r: Report): boolean {
   return r.kind === 'price' && !!r.mineral && !!r.unit && !!r.currency && typeof r.amount === 'number';
 }
@@ -183,7 +197,7 @@ export async function rebuildPriceRollups(store: Store): Promise<number> {
     string,
     { fields: Omit<PriceRollup, '_id' | 'n' | 'values' | 'chunk'>; values: number[] }
   >();
-  for await (const r of store.collection('reports').stream({ kind: 'price' })) {
+  for await (const r of store.collection('reports').stream({ kind: 'price' }, { projection: PRICE_FIELDS })) {
     if (!isCountable(r)) continue;
     for (const t of rollupTargets(r)) {
       let g = groups.get(t.key);

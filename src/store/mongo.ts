@@ -94,7 +94,7 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
 
   async *stream(filter: Filter, options: StreamOptions = {}): AsyncIterable<T> {
     const cursor = this.model
-      .find(filter, undefined, { sort: options.sort, ...this.s })
+      .find(filter, options.projection, { sort: options.sort, ...this.s })
       .lean()
       .batchSize(options.batchSize ?? 1000)
       .cursor();

@@ -29,6 +29,8 @@ export interface StreamOptions {
   sort?: Sort;
   /** Documents read at a time (1,000 by default). */
   batchSize?: number;
+  /** Fields to read, as in `find`: a long scan that needs a few fields reads only those. */
+  projection?: Record<string, 0 | 1>;
 }
 
 /** Options of `findOneAndUpdate`. */

@@ -384,6 +384,35 @@ for (const engine of engines()) {
       for await (const r of reports.stream({}, { sort: { amount: -1 }, batchSize: 7 }))
         sorted.push(r.amount!);
       expect(sorted).toEqual(docs.map((d) => d.amount).reverse());
+      // a stream with a projection reads those fields (and _id) alone, dates as dates, with
+      // or without a filter SQL says exactly, sorted or not
+      const slim: unknown[] = [];
+      for await (const r of reports.stream(
+        { kind: 'price', region: 'Geita' },
+        { batchSize: 5, projection: { amount: 1, createdAt: 1, region: 1 } },
+      ))
+        slim.push(r);
+      expect(slim).toHaveLength(12);
+      expect(slim[0]).toEqual({
+        _id: expect.any(String),
+        amount: 1001,
+        createdAt: new Date(Date.UTC(2026, 10, 1, 1)),
+        region: 'Geita',
+      });
+      const inexact: unknown[] = [];
+      for await (const r of reports.stream(
+        { reference: { $regex: '^P-[AB]' } },
+        { projection: { _id: 0, amount: 1 } },
+      ))
+        inexact.push(r);
+      expect(inexact).toEqual([{ amount: 1000 }, { amount: 1001 }]);
+      const top: unknown[] = [];
+      for await (const r of reports.stream(
+        {},
+        { sort: { amount: -1 }, batchSize: 2, projection: { _id: 0, amount: 1 } },
+      ))
+        if (top.push(r) === 3) break;
+      expect(top).toEqual([{ amount: 1024 }, { amount: 1023 }, { amount: 1022 }]);
     });
 
     test('groups on plain fields count and sum as MongoDB does, with null for a missing key and no row for nothing', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo';
 import { StoreUnavailable } from '../../domain/errors';
 import { CollectionName, Documents, SCHEMAS } from '../../models';
 import {
@@ -17,6 +17,7 @@ import {
   UpdateResult,
 } from '../types';
 import { groupInSql } from './group';
+import { project } from './projection';
 import { Table } from './table';
 import { Checkpointer, copyOnThread } from './threads';
 import { Writer } from './writer';
@@ -92,7 +93,12 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     if (options.sort && Object.keys(options.sort).length) {
       // sorted: pages by offset (exports, scans staff ask for; not a hot path)
       for (let skip = 0; ; skip += size) {
-        const docs = this.table.select(filter, { sort: options.sort, skip, limit: size });
+        const docs = this.table.select(filter, {
+          sort: options.sort,
+          skip,
+          limit: size,
+          projection: options.projection,
+        });
         for (const d of docs) yield d;
         if (docs.length < size) return;
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -100,7 +106,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     }
     const broad = this.table.broad(filter);
     for (let after = 0; ;) {
-      const { docs, last } = this.table.page(filter, after, size, broad);
+      const { docs, last } = this.table.page(filter, after, size, broad, options.projection);
       for (const d of docs) yield d;
       if (last === after) return;
       after = last;
@@ -157,11 +163,6 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     for await (const d of this.stream(match ?? {})) input.push(d);
     return new Aggregator(afterMatch).run(input) as R[];
   }
-}
-
-function project<T>(doc: T, projection?: Record<string, 0 | 1>): T {
-  if (!projection) return doc;
-  return new Query({}).find([doc], projection as any).all()[0] as T;
 }
 
 /**
