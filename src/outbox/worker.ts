@@ -208,7 +208,8 @@ export class OutboxWorker {
 
   /**
    * Claims up to `n` due messages for a transport, most urgent first, under a fresh lease
-   * token: pick candidates, take those still free in one update, read back what is ours.
+   * token: pick candidates, take those still free in one update (read back only when
+   * another instance took some meanwhile).
    * Messages whose lease ran out (a crashed worker's) are taken back too.
    */
   async claimBatch(transport: Transport, n: number, now = new Date()): Promise<OutboundMessage[]> {
@@ -218,31 +219,31 @@ export class OutboxWorker {
     // 100,000 of them after a broadcast, on every claim)
     const due = await out.find(
       { status: 'queued', transport, nextAttemptAt: { $lte: now } },
-      { sort: { priority: 1, nextAttemptAt: 1 }, limit: n, projection: { _id: 1 } },
+      { sort: { priority: 1, nextAttemptAt: 1 }, limit: n },
     );
     const stale =
       due.length < n
-        ? await out.find(
-            { status: 'sending', transport, leaseUntil: { $lt: now } },
-            { limit: n - due.length, projection: { _id: 1 } },
-          )
+        ? await out.find({ status: 'sending', transport, leaseUntil: { $lt: now } }, { limit: n - due.length })
         : [];
-    const ids = [...due, ...stale].map((d) => d._id);
-    if (!ids.length) return [];
+    const candidates = [...due, ...stale];
+    if (!candidates.length) return [];
     const token = `${this.owner}:${randomUUID()}`;
-    await out.updateMany(
+    const lease = {
+      status: 'sending' as const,
+      leaseOwner: token,
+      leaseUntil: new Date(now.getTime() + (this.settings.leaseMs ?? 60_000)),
+    };
+    const taken = await out.updateMany(
       {
-        _id: { $in: ids },
+        _id: { $in: candidates.map((d) => d._id) },
+        transport,
         $or: [{ status: 'queued' }, { status: 'sending', leaseUntil: { $lt: now } }],
       },
-      {
-        $set: {
-          status: 'sending',
-          leaseOwner: token,
-          leaseUntil: new Date(now.getTime() + (this.settings.leaseMs ?? 60_000)),
-        },
-      },
+      { $set: lease },
     );
+    // all of them ours (the usual case): they are what was read, under our lease; otherwise
+    // another instance took some in between, and what is ours is read back
+    if (taken.modified === candidates.length) return candidates.map((d) => ({ ...d, ...lease }));
     return out.find({ leaseOwner: token }, { sort: { priority: 1, nextAttemptAt: 1, createdAt: 1 } });
   }
 
