@@ -223,7 +223,10 @@ export class OutboxWorker {
     );
     const stale =
       due.length < n
-        ? await out.find({ status: 'sending', transport, leaseUntil: { $lt: now } }, { limit: n - due.length })
+        ? await out.find(
+            { status: 'sending', transport, leaseUntil: { $lt: now } },
+            { limit: n - due.length },
+          )
         : [];
     const candidates = [...due, ...stale];
     if (!candidates.length) return [];
